@@ -1,0 +1,211 @@
+"""The population (one array per attribute) and the world builder.
+
+`build_world(cfg)` returns a `Population` and its follower `Network`, either generated
+from config (segments with homophily, heavy-tailed follower counts, topical bloggers,
+brand fans) or loaded from a SNAP edge list (kinds then assigned by follower count).
+The world is fixed for a run; replicates vary only the diffusion's random draws.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import Config, ConfigError
+from .network import Network, load_edgelist
+
+CONSUMER, BLOGGER, BRAND = 0, 1, 2
+KIND_NAMES = ("consumer", "blogger", "brand")
+
+
+@dataclass
+class Population:
+    kind: np.ndarray          # int8[N]: CONSUMER, BLOGGER or BRAND
+    segment: np.ndarray       # int32[N]: consumer target group (-1 for bloggers and brands)
+    interests: np.ndarray     # float64[N, K]: topic interests, rows sum to 1
+    scepticism: np.ndarray    # float64[N] in [0, 1]: discount on promotional talk
+    activity: np.ndarray      # float64[N]: chance of being online at the daily peak
+    credibility: np.ndarray   # float64[N]: how far followers trust this agent as a source
+    fee: np.ndarray           # float64[N]: price of one sponsored post (bloggers; 0 otherwise)
+    daily_profile: np.ndarray  # float64[24]: multiplies activity by hour of day
+    n_segments: int
+    node_ids: np.ndarray | None = None   # file ids of loaded nodes (None when generated)
+
+    @property
+    def size(self) -> int:
+        return int(self.kind.size)
+
+    def count(self, kind: int) -> int:
+        return int(np.count_nonzero(self.kind == kind))
+
+
+def _beta(rng, mean, concentration, size):
+    mean = min(max(mean, 1e-6), 1 - 1e-6)
+    return rng.beta(mean * concentration, (1 - mean) * concentration, size)
+
+
+def _normalise(w):
+    w = np.asarray(w, dtype=np.float64)
+    return w / w.sum(axis=-1, keepdims=True)
+
+
+def segment_profiles(rng, n_segments: int, topics: int) -> np.ndarray:
+    """Each segment cares mostly about one topic, and a little about a second one."""
+    prof = np.full((n_segments, topics), 0.02)
+    for s in range(n_segments):
+        prof[s, s % topics] += 1.0
+        prof[s, (s + 1 + rng.integers(max(topics - 1, 1))) % topics] += 0.4
+    return _normalise(prof)
+
+
+def consumer_interests(rng, segment, profiles, focus):
+    n, k = segment.size, profiles.shape[1]
+    own = profiles[np.clip(segment, 0, profiles.shape[0] - 1)]
+    return _normalise(focus * own + (1 - focus) * rng.dirichlet(np.ones(k), size=n))
+
+
+def cosine(rows: np.ndarray, vec: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each row with `vec` (all non-negative, so in [0, 1])."""
+    vec = np.asarray(vec, dtype=np.float64)
+    norms = np.linalg.norm(rows, axis=1) * np.linalg.norm(vec)
+    out = np.zeros(rows.shape[0])
+    np.divide(rows @ vec, norms, out=out, where=norms > 0)
+    return np.clip(out, 0.0, 1.0)
+
+
+def _weighted_sample(rng, weights, k):
+    """k distinct indices, drawn with probability proportional to weights (Gumbel top-k)."""
+    k = int(min(k, np.count_nonzero(weights > 0)))
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    with np.errstate(divide="ignore"):
+        keys = np.log(weights) - np.log(-np.log(rng.random(weights.size)))
+    return np.argpartition(-keys, k - 1)[:k]
+
+
+def _fans(rng, interests, topics, share, affinity, candidates):
+    """Consumers following an account about `topics`: more likely the closer their interests."""
+    w = cosine(interests[candidates], topics) ** affinity + 1e-9
+    return candidates[_weighted_sample(rng, w, round(share * candidates.size))]
+
+
+def _sample_followees(rng, follower, pool, weights):
+    """For each entry of `follower`, one followee from `pool` with prob. proportional to weights."""
+    cum = np.cumsum(weights)
+    pick = np.searchsorted(cum, rng.random(follower.size) * cum[-1], side="right")
+    return pool[np.minimum(pick, pool.size - 1)]
+
+
+def _consumer_follows(rng, cfg, segment):
+    """Consumer -> consumer follows: homophily by segment, popularity heavy-tailed (Pareto)."""
+    net = cfg.network
+    n = segment.size
+    popularity = rng.pareto(net.popularity_alpha, n) + 1.0
+    out_degree = rng.poisson(net.follows_mean, n)
+    follower = np.repeat(np.arange(n), out_degree)
+    followee = np.empty_like(follower)
+    inside = rng.random(follower.size) < net.homophily
+    everyone = np.arange(n)
+    followee[~inside] = _sample_followees(rng, follower[~inside], everyone, popularity)
+    fseg = segment[follower]
+    for s in np.unique(segment):
+        members = np.flatnonzero(segment == s)
+        sel = inside & (fseg == s)
+        followee[sel] = _sample_followees(rng, follower[sel], members, popularity[members])
+    return followee, follower            # (source, follower)
+
+
+def _generated_world(cfg: Config, rng):
+    p, net = cfg.population, cfg.network
+    nc, nb, nbrand = p.consumers, p.bloggers, p.brands
+    n = nc + nb + nbrand
+    kind = np.concatenate([np.full(nc, CONSUMER), np.full(nb, BLOGGER), np.full(nbrand, BRAND)]).astype(np.int8)
+    segment = np.full(n, -1, dtype=np.int32)
+    segment[:nc] = rng.integers(0, p.segments, nc)
+    profiles = segment_profiles(rng, p.segments, p.topics)
+    interests = np.empty((n, p.topics))
+    interests[:nc] = consumer_interests(rng, segment[:nc], profiles, p.segment_focus)
+    for b in range(nb):          # topical bloggers: one main topic, a little of a second
+        t = np.full(p.topics, 0.01)
+        t[b % p.topics] += 0.8
+        t[(b + 1 + rng.integers(max(p.topics - 1, 1))) % p.topics] += 0.2
+        interests[nc + b] = t
+    interests[nc + nb:] = np.asarray(p.brand_topics, dtype=np.float64)
+    interests = _normalise(interests)
+
+    sources, followers = [], []
+    if net.kind == "generated" and nc > 1:
+        s, f = _consumer_follows(rng, cfg, segment[:nc])
+        sources.append(s)
+        followers.append(f)
+    consumers = np.arange(nc)
+    if net.kind == "generated":
+        sizes = rng.pareto(net.blogger_audience_alpha, nb) + 1.0
+        sizes = np.minimum(sizes / max(sizes.mean(), 1e-9) * net.blogger_audience_share, 0.5)
+        for b in range(nb):
+            fans = _fans(rng, interests[:nc], interests[nc + b], sizes[b], net.topic_affinity, consumers)
+            sources.append(np.full(fans.size, nc + b))
+            followers.append(fans)
+            if nb > 1 and net.bloggers_follow:
+                peers = nc + rng.choice(nb, size=min(net.bloggers_follow, nb - 1), replace=False)
+                sources.append(peers)
+                followers.append(np.full(peers.size, nc + b))
+        for k in range(nbrand):
+            brand = nc + nb + k
+            fans = _fans(rng, interests[:nc], interests[brand], net.brand_fan_share, net.topic_affinity, consumers)
+            sources += [np.full(fans.size, brand), np.full(nb, brand)]   # bloggers watch the brand too
+            followers += [fans, np.arange(nc, nc + nb)]
+    src = np.concatenate(sources) if sources else np.empty(0, np.int64)
+    fol = np.concatenate(followers) if followers else np.empty(0, np.int64)
+    return kind, segment, interests, Network.from_edges(n, src, fol), p.segments, None
+
+
+def _loaded_world(cfg: Config, rng):
+    p, net = cfg.population, cfg.network
+    graph, node_ids, seg = load_edgelist(net.path, net.directed, net.edge_meaning, net.labels)
+    n0 = graph.n
+    nbrand = p.brands
+    n = n0 + nbrand
+    if p.bloggers >= n0:
+        raise ConfigError("population.bloggers", f"must be fewer than the {n0} nodes of {net.path}")
+    kind = np.full(n, CONSUMER, dtype=np.int8)
+    kind[n0:] = BRAND
+    # Rule: the accounts with the most followers are the bloggers (ties broken by index).
+    order = np.lexsort((np.arange(n0), -graph.follower_counts))
+    kind[order[:p.bloggers]] = BLOGGER
+    n_segments = int(seg.max()) + 1 if seg is not None else p.segments
+    segment = np.full(n, -1, dtype=np.int32)
+    segment[:n0] = seg if seg is not None else rng.integers(0, p.segments, n0)
+    profiles = segment_profiles(rng, n_segments, p.topics)
+    interests = np.empty((n, p.topics))
+    interests[:n0] = consumer_interests(rng, segment[:n0], profiles, p.segment_focus)
+    interests[n0:] = _normalise(np.asarray(p.brand_topics, dtype=np.float64))
+    consumers = np.flatnonzero(kind == CONSUMER)
+    out_src = [np.repeat(np.arange(n0), graph.follower_counts), ]
+    out_fol = [graph.indices.astype(np.int64)]
+    for k in range(nbrand):
+        fans = _fans(rng, interests, interests[n0 + k], net.brand_fan_share, net.topic_affinity, consumers)
+        out_src.append(np.full(fans.size, n0 + k))
+        out_fol.append(fans)
+    network = Network.from_edges(n, np.concatenate(out_src), np.concatenate(out_fol))
+    return kind, segment, interests, network, n_segments, node_ids
+
+
+def build_world(cfg: Config) -> tuple[Population, Network]:
+    """Build the population and its network from config (seeded by run.seed)."""
+    rng = np.random.default_rng([cfg.run.seed, 0x5EED])
+    p = cfg.population
+    maker = _loaded_world if cfg.network.kind == "edgelist" else _generated_world
+    kind, segment, interests, network, n_segments, node_ids = maker(cfg, rng)
+    n = kind.size
+    scepticism = _beta(rng, p.scepticism_mean, p.scepticism_concentration, n)
+    activity = _beta(rng, p.activity_mean, p.activity_concentration, n)
+    activity[kind == BLOGGER] = p.blogger_activity
+    activity[kind == BRAND] = p.brand_activity
+    cred = np.asarray(cfg.diffusion.credibility.as_list())[kind]
+    followers = network.follower_counts.astype(np.float64)
+    fee = np.where(kind == BLOGGER, p.blogger_fee_fixed + p.blogger_fee_per_follower * followers, 0.0)
+    segment = np.where(kind == CONSUMER, segment, -1).astype(np.int32)
+    pop = Population(kind, segment, interests, scepticism, activity, cred, fee,
+                     np.asarray(p.daily_profile, dtype=np.float64), n_segments, node_ids)
+    return pop, network
