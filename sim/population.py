@@ -141,7 +141,8 @@ def _generated_world(cfg: Config, rng):
     consumers = np.arange(nc)
     if net.kind == "generated":
         sizes = rng.pareto(net.blogger_audience_alpha, nb) + 1.0
-        sizes = np.minimum(sizes / max(sizes.mean(), 1e-9) * net.blogger_audience_share, 0.5)
+        if nb:
+            sizes = np.minimum(sizes / sizes.mean() * net.blogger_audience_share, 0.5)
         for b in range(nb):
             fans = _fans(rng, interests[:nc], interests[nc + b], sizes[b], net.topic_affinity, consumers)
             sources.append(np.full(fans.size, nc + b))

@@ -1,0 +1,99 @@
+"""Command line: `python -m sim.run [overrides]` (or `influsim-run`).
+
+A thin Hydra layer: compose the config, turn it into the typed `Config`, validate it,
+then call the plain function `run_scenario`. Bad values and bad input files end the
+run with exit code 2 and a one-line message naming the key or the file and line.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+import hydra
+from hydra.core.config_store import ConfigStore
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from .config import Config, ConfigError, validate
+from .network import DataError
+
+CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
+EXIT_BAD_INPUT = 2
+log = logging.getLogger("sim")
+
+ConfigStore.instance().store(name="config_schema", node=Config)
+
+
+def fail(message: str) -> None:
+    print(f"influsim: error: {message}", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def to_config(dcfg: DictConfig) -> Config:
+    """Hydra's DictConfig (without the hydra node) -> the typed, validated Config."""
+    plain = OmegaConf.to_object(OmegaConf.masked_copy(dcfg, list(Config.__dataclass_fields__)))
+    cfg = Config(**plain) if isinstance(plain, dict) else plain
+    return validate(cfg)
+
+
+def run_scenario(cfg: Config, outdir: str | Path) -> dict:
+    """Simulate all replicates of `cfg` and write the result files into `outdir`."""
+    from .results import simulate, summary, write_outputs
+    result = simulate(cfg)
+    files = write_outputs(result, outdir, plot=cfg.run.plot)
+    return {"summary": summary(result), "files": files}
+
+
+def _headline(s: dict) -> str:
+    m = s["metrics"]
+
+    def fmt(name):
+        v = m[name]
+        return f"{v['mean']:,.0f} [{v['ci95'][0]:,.0f}, {v['ci95'][1]:,.0f}]"
+    return (f"reach {fmt('reach')}, useful reach {fmt('useful_reach')}, relays {fmt('relays')}, "
+            f"adoptions {fmt('adoptions')} (mean [95% interval], {s['replicates']} replicates)")
+
+
+@hydra.main(version_base="1.3", config_path=str(Path(CONFIG_DIR)), config_name="config")
+def _task(dcfg: DictConfig) -> None:
+    logging.getLogger("MESA").setLevel(logging.WARNING)     # Mesa logs every step at INFO
+    try:
+        cfg = to_config(dcfg)
+        outdir = Path(HydraConfig.get().runtime.output_dir)
+        start = time.perf_counter()
+        out = run_scenario(cfg, outdir)
+    except (ConfigError, DataError) as err:
+        fail(str(err))
+    log.info(_headline(out["summary"]))
+    log.info(f"simulated in {time.perf_counter() - start:.1f} s")
+    print(f"influsim: results in {outdir}: " + ", ".join(p.name for p in out["files"].values()))
+
+
+def _precheck(argv: list[str]) -> None:
+    """Compose the config once up front (single runs) so that unknown groups, keys and
+    malformed values get a one-line error and exit code 2 instead of Hydra's report."""
+    if any(a.startswith("-") for a in argv):      # --multirun, --help, --cfg ...: Hydra's own business
+        return
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+    overrides = [a for a in argv if not a.lstrip("+~").startswith("hydra")]
+    try:
+        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+            to_config(compose(config_name="config", overrides=overrides))
+    except ConfigError as err:
+        fail(str(err))
+    except (HydraException, OmegaConfBaseException, ValueError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        fail(first)
+
+
+def main() -> None:
+    _precheck(sys.argv[1:])
+    _task()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data" / "networks"
+
+
+def small_config(consumers=300, bloggers=5, hours=48, replicates=2, seed=0) -> Config:
+    cfg = Config()
+    cfg.population.consumers = consumers
+    cfg.population.bloggers = bloggers
+    cfg.run.hours = hours
+    cfg.run.replicates = replicates
+    cfg.run.seed = seed
+    return cfg
+
+
+def run_cli(*args, env=None, timeout=300):
+    """Run `python -m sim.run ARGS` in a fresh interpreter; returns CompletedProcess."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "sim.run", *args], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def shared_networks():
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is not available")
+    return SHARED
