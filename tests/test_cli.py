@@ -1,0 +1,110 @@
+"""The command line: output files, determinism across thread counts, bad input -> exit 2."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import kernels as K
+from sim.results import simulate, summary, write_atomic
+
+from .conftest import run_cli, small_config
+
+SMALL = ["population=small", "run.replicates=3", "run.hours=48"]
+
+
+def _summary_without_timing(path):
+    data = json.loads(path.read_text())
+    data.pop("seconds")
+    return data
+
+
+def test_run_writes_complete_outputs(tmp_path):
+    out = tmp_path / "run"
+    proc = run_cli(*SMALL, f"hydra.run.dir={out}")
+    assert proc.returncode == 0, proc.stderr
+    assert f"results in {out}" in proc.stdout
+    summary_ = json.loads((out / "summary.json").read_text())
+    series = pd.read_parquet(out / "timeseries.parquet")
+    png = (out / "diffusion.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    assert len(series) == 3 * 48 and set(series.replicate) == {0, 1, 2}
+    final = series[series.hour == 47]
+    for metric, column in [("reach", "aware"), ("useful_reach", "useful_reach"),
+                           ("relays", "relayed"), ("adoptions", "adopted")]:
+        m = summary_["metrics"][metric]
+        assert m["mean"] == pytest.approx(final[column].mean())
+        assert m["ci95"][0] <= m["mean"] <= m["ci95"][1]
+    assert summary_["metrics"]["reach"]["mean"] > 0
+    assert (series.groupby("replicate").aware.diff().dropna() >= 0).all()   # cumulative
+    assert not list(out.glob(".*.tmp"))                                      # no leftovers
+
+
+def test_same_seed_same_summary_whatever_the_thread_count(tmp_path):
+    runs = {}
+    for threads in ("1", "2"):
+        out = tmp_path / f"t{threads}"
+        proc = run_cli(*SMALL, "run.plot=false", f"hydra.run.dir={out}",
+                       env={"NUMBA_NUM_THREADS": threads})
+        assert proc.returncode == 0, proc.stderr
+        runs[threads] = _summary_without_timing(out / "summary.json")
+    assert runs["1"] == runs["2"]
+    other = tmp_path / "seed1"
+    assert run_cli(*SMALL, "run.plot=false", "run.seed=1", f"hydra.run.dir={other}").returncode == 0
+    assert _summary_without_timing(other / "summary.json")["metrics"] != runs["1"]["metrics"]
+
+
+def test_replicates_are_reproducible_and_distinct():
+    cfg = small_config(consumers=500, hours=36, replicates=4)
+    a, b = simulate(cfg), simulate(cfg)
+    assert np.array_equal(a.hourly, b.hourly)
+    finals = a.cumulative()[:, -1, K.NEW_AWARE]
+    assert len(set(finals.tolist())) > 1          # replicates use different streams
+    s = summary(a)
+    assert s["metrics"]["reach"]["n"] == 4
+
+
+def test_write_atomic_leaves_nothing_when_interrupted(tmp_path):
+    target = tmp_path / "summary.json"
+
+    def crash(tmp):
+        with open(tmp, "w") as fh:
+            fh.write("{half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, crash)
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+    write_atomic(target, lambda tmp: open(tmp, "w").write("{}"))
+    assert target.read_text() == "{}"
+
+
+BAD_EDGES = "# comment\n0 1\n1 2\n2 x\n"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["message.interest=1.5"], "message.interest"),
+    (["run.replicates=0"], "run.replicates"),
+    (["diffusion.relay_max.consumer=-0.1"], "diffusion.relay_max.consumer"),
+    (["run.mode=turbo"], "run.mode"),
+    (["message.topics=[1,0]"], "message.topics"),
+    (["campaign.target_segments=[9]"], "campaign.target_segments[0]"),
+    (["campaign.seed_agents=[99999999]"], "campaign.seed_agents"),
+    (["network=edgelist"], "network.path"),
+    (["network=edgelist", "network.path=/nonexistent/edges.txt"], "/nonexistent/edges.txt"),
+    (["network=edgelist", "network.path={bad}"], "line 4"),
+    (["network=nosuchgraph"], "network/nosuchgraph"),
+    (["run.sed=3"], "sed"),
+    (["run.replicates=many"], "replicates"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path, args, expected):
+    bad = tmp_path / "bad_edges.txt"
+    bad.write_text(BAD_EDGES)
+    args = [a.replace("{bad}", str(bad)) for a in args]
+    proc = run_cli(*args, "population=small", f"hydra.run.dir={tmp_path / 'out'}")
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:])
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("influsim: error:") and expected in lines[0], lines[0]
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out" / "summary.json").exists()
