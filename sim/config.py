@@ -95,7 +95,7 @@ class MessageConfig:
 
 @dataclass
 class DiffusionConfig:
-    relay_max: KindValues = field(default_factory=lambda: KindValues(0.10, 0.35, 0.0))
+    relay_max: KindValues = field(default_factory=lambda: KindValues(0.25, 0.5, 0.0))
     credibility: KindValues = field(default_factory=lambda: KindValues(0.8, 0.9, 0.5))
     weight_interest: float = 1.0
     weight_relevance: float = 1.0

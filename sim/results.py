@@ -59,14 +59,15 @@ def simulate(cfg: Config, model: InfluenceModel | None = None,
              f"({time.perf_counter() - start:.1f} s)")
     reps, hours = cfg.run.replicates, cfg.run.hours
     hourly = np.zeros((reps, hours, K.N_OUT), dtype=np.int64)
+    first_done = None
     for r in range(reps):
         model.reset(r)
         hourly[r] = model.run(hours)
-        done = r + 1
-        elapsed = time.perf_counter() - start
+        done, now = r + 1, time.perf_counter()
+        first_done = first_done or now          # the first replicate includes JIT compilation
         if done == reps or done == 1 or done % max(1, reps // 5) == 0:
-            per = elapsed / done
-            progress(f"replicate {done}/{reps} done, {elapsed:.1f} s elapsed, "
+            per = (now - first_done) / (done - 1) if done > 1 else now - start
+            progress(f"replicate {done}/{reps} done, {now - start:.1f} s elapsed, "
                      f"~{per * (reps - done):.0f} s to go")
     pop = model.population
     sizes = {name: pop.count(k) for k, name in enumerate(KIND_NAMES)}
