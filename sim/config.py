@@ -78,6 +78,7 @@ class NetworkConfig:
     directed: bool = True
     edge_meaning: str = "follows"       # follows: line "a b" = a follows b; reaches: a's posts reach b
     labels: Optional[str] = None        # optional "node label" file, labels become segments
+    blogger_rule: str = "top_followers"  # which loaded nodes become bloggers: top_followers | random
     # fully mixed population (network=mixed)
     contact_rate: float = 0.0           # chance per online hour of a chat with a uniformly random agent
 
@@ -210,6 +211,7 @@ def validate(cfg: Config) -> Config:
     if n.kind == "edgelist" and not n.path:
         raise ConfigError("network.path", "is required with network=edgelist (network.path=FILE)")
     _choice("network.edge_meaning", n.edge_meaning, ("follows", "reaches"))
+    _choice("network.blogger_rule", n.blogger_rule, ("top_followers", "random"))
     if _number("network.topic_affinity", n.topic_affinity) < 0:
         raise ConfigError("network.topic_affinity", f"must be >= 0, got {n.topic_affinity!r}")
     _prob("network.brand_fan_share", n.brand_fan_share)

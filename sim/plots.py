@@ -19,24 +19,28 @@ def diffusion_curves(result) -> dict[str, np.ndarray]:
     """The cumulative curves drawn in diffusion.png (replicates x hours each)."""
     cum = result.cumulative()
     return {
-        "Aware (reach)": cum[:, :, K.NEW_AWARE:K.NEW_AWARE + 2].sum(axis=2),
-        "Aware in target (useful reach)": cum[:, :, K.NEW_USEFUL],
-        "Adopters": cum[:, :, K.NEW_ADOPT:K.NEW_ADOPT + 3].sum(axis=2),
-        "Relayers": cum[:, :, K.NEW_RELAY:K.NEW_RELAY + 3].sum(axis=2),
+        "reach": cum[:, :, K.NEW_AWARE:K.NEW_AWARE + 2].sum(axis=2),
+        "useful_reach": cum[:, :, K.NEW_USEFUL],
+        "adopters": cum[:, :, K.NEW_ADOPT:K.NEW_ADOPT + 3].sum(axis=2),
+        "relayers": cum[:, :, K.NEW_RELAY:K.NEW_RELAY + 3].sum(axis=2),
     }
 
 
+LABELS = {"reach": "Aware (reach)", "useful_reach": "Aware in target (useful reach)",
+          "adopters": "Adopters", "relayers": "Relayers"}
+
+
 def plot_diffusion(result, path, fmt: str = "png"):
-    """Mean diffusion curves with 95% bands over replicates; returns the figure's axes data."""
+    """Mean diffusion curves with 95% bands over replicates; returns the plotted means."""
     from .results import interval_curve
     cfg = result.cfg
     hours = np.arange(1, result.hours + 1)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(12, 6.75), dpi=100)
-        for colour, (label, values) in zip(OKABE_ITO, diffusion_curves(result).items()):
+        for colour, (name, values) in zip(OKABE_ITO, diffusion_curves(result).items()):
             mean, low, high = interval_curve(values)
-            ax.plot(hours, mean, color=colour, lw=2.5, label=label)
-            ax.fill_between(hours, low, high, color=colour, alpha=0.25, lw=0)
+            ax.plot(hours, mean, color=colour, lw=2.5, label=LABELS[name], gid=name)
+            ax.fill_between(hours, np.maximum(low, 0), high, color=colour, alpha=0.25, lw=0)
         ax.set_title(f"How the message spreads: campaign '{cfg.campaign.name}', "
                      f"message '{cfg.message.name}'")
         ax.set_xlabel("Hours since start of campaign")
@@ -50,4 +54,6 @@ def plot_diffusion(result, path, fmt: str = "png"):
                  f"{result.target_size:,} in the target.", fontsize=11, color="#444444")
         fig.tight_layout(rect=(0, 0.04, 1, 1))
         fig.savefig(path, format=fmt)
+        plotted = {line.get_gid(): line.get_ydata() for line in ax.get_lines()}
         plt.close(fig)
+    return plotted

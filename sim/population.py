@@ -171,9 +171,12 @@ def _loaded_world(cfg: Config, rng):
         raise ConfigError("population.bloggers", f"must be fewer than the {n0} nodes of {net.path}")
     kind = np.full(n, CONSUMER, dtype=np.int8)
     kind[n0:] = BRAND
-    # Rule: the accounts with the most followers are the bloggers (ties broken by index).
-    order = np.lexsort((np.arange(n0), -graph.follower_counts))
-    kind[order[:p.bloggers]] = BLOGGER
+    if net.blogger_rule == "top_followers":     # most followers first, ties by lower index
+        order = np.lexsort((np.arange(n0), -graph.follower_counts))
+    else:
+        order = rng.permutation(n0)
+    bloggers = order[:p.bloggers]
+    kind[bloggers] = BLOGGER
     n_segments = int(seg.max()) + 1 if seg is not None else p.segments
     segment = np.full(n, -1, dtype=np.int32)
     segment[:n0] = seg if seg is not None else rng.integers(0, p.segments, n0)
@@ -181,6 +184,10 @@ def _loaded_world(cfg: Config, rng):
     interests = np.empty((n, p.topics))
     interests[:n0] = consumer_interests(rng, segment[:n0], profiles, p.segment_focus)
     interests[n0:] = _normalise(np.asarray(p.brand_topics, dtype=np.float64))
+    for b in bloggers:           # bloggers are topical: their segment's strongest topic dominates
+        t = np.full(p.topics, 0.01)
+        t[np.argmax(interests[b])] += 0.8
+        interests[b] = t / t.sum()
     consumers = np.flatnonzero(kind == CONSUMER)
     out_src = [np.repeat(np.arange(n0), graph.follower_counts), ]
     out_fol = [graph.indices.astype(np.int64)]

@@ -139,9 +139,21 @@ def summary(result: RunResult) -> dict:
         "metrics": metrics,
         "useful_reach_share": interval(cum[:, K.NEW_USEFUL] / max(target, 1)),
         "by_kind": by_kind,
+        "hourly": hourly_curves(result),
         "seconds": round(result.seconds, 3),
         "config": asdict(cfg),
     }
+
+
+def hourly_curves(result: RunResult) -> dict:
+    """Mean and 95% interval per hour of the cumulative curves drawn in diffusion.png."""
+    from .plots import diffusion_curves
+    curves = {"hour": list(range(result.hours))}
+    for name, values in diffusion_curves(result).items():
+        mean, low, high = interval_curve(values)
+        curves[name] = {"mean": mean.tolist(), "ci95_low": np.maximum(low, 0).tolist(),
+                        "ci95_high": high.tolist()}
+    return curves
 
 
 def timeseries(result: RunResult) -> pd.DataFrame:

@@ -36,6 +36,13 @@ def test_run_writes_complete_outputs(tmp_path):
         assert m["mean"] == pytest.approx(final[column].mean())
         assert m["ci95"][0] <= m["mean"] <= m["ci95"][1]
     assert summary_["metrics"]["reach"]["mean"] > 0
+    # per-hour mean and interval in summary.json are those of the stored series
+    by_hour = series.groupby("hour")
+    for curve, column in [("reach", "aware"), ("useful_reach", "useful_reach"),
+                          ("adopters", "adopted"), ("relayers", "relayed")]:
+        stored = summary_["hourly"][curve]
+        assert np.allclose(stored["mean"], by_hour[column].mean().to_numpy())
+        assert np.all(np.array(stored["ci95_low"]) <= np.array(stored["mean"]) + 1e-9)
     assert (series.groupby("replicate").aware.diff().dropna() >= 0).all()   # cumulative
     assert not list(out.glob(".*.tmp"))                                      # no leftovers
 
@@ -62,6 +69,18 @@ def test_replicates_are_reproducible_and_distinct():
     assert len(set(finals.tolist())) > 1          # replicates use different streams
     s = summary(a)
     assert s["metrics"]["reach"]["n"] == 4
+
+
+def test_diffusion_plot_draws_the_stored_curves(tmp_path):
+    from sim.plots import plot_diffusion
+    from sim.results import hourly_curves
+    result = simulate(small_config(consumers=400, hours=30, replicates=3))
+    plotted = plot_diffusion(result, tmp_path / "d.png")
+    stored = hourly_curves(result)
+    assert set(plotted) == {"reach", "useful_reach", "adopters", "relayers"}
+    for name, ydata in plotted.items():
+        assert np.allclose(ydata, stored[name]["mean"])
+    assert max(plotted["reach"]) > 0
 
 
 def test_write_atomic_leaves_nothing_when_interrupted(tmp_path):

@@ -91,6 +91,8 @@ def test_email_eu_core_with_department_labels_runs(shared_networks):
     assert pop.size == 1005 + 1 and pop.n_segments == 42
     assert net.edges == expected_edges + brand_fans
     assert pop.count(BLOGGER) == 10
+    top10 = np.sort(net.follower_counts[:1005])[-10:]
+    assert np.array_equal(np.sort(net.follower_counts[pop.kind == BLOGGER]), top10)
     result = simulate(cfg, model=model)
     assert result.cumulative()[:, -1, 0].mean() > 10      # the message reached consumers
     model.release()
