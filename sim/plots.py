@@ -48,7 +48,7 @@ def plot_diffusion(result, path, fmt: str = "png"):
         step = 24 if result.hours > 48 else max(1, result.hours // 8)
         ax.set_xticks(np.arange(0, result.hours + 1, step))
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", frameon=False)
+        ax.legend(loc="center right", frameon=False)
         fig.text(0.01, 0.01, f"Source: influsim, {result.replicates} replicates, seed {cfg.run.seed}; "
                  f"bands: 95% interval of the mean. {sum(result.kind_sizes.values()):,} agents, "
                  f"{result.target_size:,} in the target.", fontsize=11, color="#444444")
