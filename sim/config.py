@@ -57,8 +57,6 @@ class PopulationConfig:
     brand_activity: float = 1.0
     daily_profile: list[float] = field(default_factory=lambda: list(DEFAULT_DAILY_PROFILE))
     brand_topics: list[float] = field(default_factory=lambda: list(DEFAULT_TOPICS))
-    blogger_fee_fixed: float = 500.0
-    blogger_fee_per_follower: float = 0.02
 
 
 @dataclass
@@ -104,22 +102,63 @@ class DiffusionConfig:
     weight_trust: float = 1.0
     attention_window: int = 6           # hours a post stays visible in a follower's feed
     talk_hours: int = 1                 # hours a relayer keeps posting (1 = one post; 0 = until the end)
+    attention_limit: int = 5            # feed posts an agent reads per online hour (0 = no limit)
+    ad_notice: float = 0.5              # chance a delivered ad impression is noticed
     adoption_prob: float = 0.3          # chance one exposure convinces, times its appeal
     adoption_min_sources: int = 1       # social reinforcement: distinct sources needed before adopting
     relayers_adopt: bool = True         # relaying implies a favourable opinion
 
 
 @dataclass
+class TargetConfig:
+    name: str = "core"
+    segments: list[int] = field(default_factory=lambda: [0, 1])   # useful contacts live here
+
+
+@dataclass
+class TimingConfig:
+    name: str = "burst"
+    mode: str = "burst"                 # burst | staggered | peak
+    launch_day: int = 0                 # day of the run the campaign starts (0 = first)
+    launch_hour: int = 8                # hour of the day it starts
+    waves: int = 3                      # staggered: sponsored posts in this many waves ...
+    wave_gap_hours: int = 24            # ... this many hours apart, skipping agents already aware
+
+
+@dataclass
+class MessageSlot:
+    message: str = "launch"             # message.name, or a key of `messages`
+    budget_share: float = 1.0           # share of the budget spent on this message
+    delay_hours: int = 0                # hours after launch this message's actions start
+
+
+@dataclass
 class CampaignConfig:
     name: str = "default"
-    target_segments: list[int] = field(default_factory=lambda: [0, 1])
+    kind: str = "custom"                # custom | mass | targeted | hybrid | owned
+    budget: float = 0.0                 # euros; mass, targeted and hybrid spend at most this
+    cpm: float = 10.0                   # price of 1,000 ad impressions
+    seed_fee_fixed: KindValues = field(default_factory=lambda: KindValues(5.0, 10.0, 0.0))
+    seed_fee_per_follower: KindValues = field(default_factory=lambda: KindValues(0.02, 0.02, 0.0))
+    strategy: str = "followers"         # targeted seeds: random | followers | relevance | influence | greedy
+    pool: str = "all"                   # who can be sponsored: all | bloggers | consumers
+    targeted_share: float = 0.5         # hybrid: share of the budget for sponsored posts
+    owned_post_hours: list[int] = field(default_factory=lambda: [0, 24, 48])   # owned: brand posts
+    mass_hours: int = 48                # hours over which ads run (from mass_start_hour)
+    mass_start_hour: int = 0
+    message_mix: list[MessageSlot] = field(default_factory=list)   # empty: the main message only
+    # kind=custom: an explicit plan (hours relative to the launch)
     brand_post_hours: list[int] = field(default_factory=lambda: [0])
     seed_agents: list[int] = field(default_factory=list)    # explicit agent indices to seed
     seed_top_bloggers: int = 5                              # also seed the N bloggers with most followers
     seed_hour: int = 2
-    mass_reach: float = 0.01            # chance an online consumer sees the ad in a campaign hour
-    mass_start_hour: int = 0
-    mass_hours: int = 48
+    mass_reach: float = 0.01            # chance an online consumer is shown the ad in an ad hour
+
+
+@dataclass
+class ScoreConfig:
+    rr_sets: int = 20_000               # reverse-reachable sets sampled for influence scores
+    top: int = 1000                     # rows written to influencers.csv
 
 
 @dataclass
@@ -130,6 +169,7 @@ class RunConfig:
     start_hour: int = 8                 # hour of the day at step 0
     mode: str = "fast"                  # fast (numba kernel) | reference (plain-Python agent steps)
     plot: bool = True
+    influencer_k: int = 3               # "agents who relayed to at least k others"
 
 
 @dataclass
@@ -139,7 +179,12 @@ class Config:
     message: MessageConfig = field(default_factory=MessageConfig)
     diffusion: DiffusionConfig = field(default_factory=DiffusionConfig)
     campaign: CampaignConfig = field(default_factory=CampaignConfig)
+    target: TargetConfig = field(default_factory=TargetConfig)
+    timing: TimingConfig = field(default_factory=TimingConfig)
     run: RunConfig = field(default_factory=RunConfig)
+    score: ScoreConfig = field(default_factory=ScoreConfig)
+    messages: dict[str, MessageConfig] = field(default_factory=dict)   # extra messages of a mix
+    comparison: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario -> campaign overrides
 
 
 # ---------------------------------------------------------------- validation
@@ -196,9 +241,6 @@ def validate(cfg: Config) -> Config:
     for h, v in enumerate(p.daily_profile):
         _prob(f"population.daily_profile[{h}]", v)
     _weights("population.brand_topics", p.brand_topics, p.topics)
-    for key in ("blogger_fee_fixed", "blogger_fee_per_follower"):
-        if _number(f"population.{key}", getattr(p, key)) < 0:
-            raise ConfigError(f"population.{key}", f"must be >= 0, got {getattr(p, key)!r}")
 
     _choice("network.kind", n.kind, ("generated", "edgelist", "mixed"))
     if n.kind == "generated":
@@ -231,23 +273,39 @@ def validate(cfg: Config) -> Config:
             raise ConfigError(f"diffusion.{key}", f"must be >= 0, got {getattr(d, key)!r}")
     _int("diffusion.attention_window", d.attention_window, 1)
     _int("diffusion.talk_hours", d.talk_hours, 0)
+    _int("diffusion.attention_limit", d.attention_limit, 0)
+    _prob("diffusion.ad_notice", d.ad_notice)
     _prob("diffusion.adoption_prob", d.adoption_prob)
     _int("diffusion.adoption_min_sources", d.adoption_min_sources, 1)
 
-    for k, s in enumerate(c.target_segments):
-        _int(f"campaign.target_segments[{k}]", s, 0)
-    for k, h in enumerate(c.brand_post_hours):
-        _int(f"campaign.brand_post_hours[{k}]", h, 0)
-    for k, a in enumerate(c.seed_agents):
-        _int(f"campaign.seed_agents[{k}]", a, 0)
-    _int("campaign.seed_top_bloggers", c.seed_top_bloggers, 0)
-    _int("campaign.seed_hour", c.seed_hour, 0)
-    _prob("campaign.mass_reach", c.mass_reach)
-    _int("campaign.mass_start_hour", c.mass_start_hour, 0)
-    _int("campaign.mass_hours", c.mass_hours, 0)
+    for k, seg in enumerate(cfg.target.segments):
+        _int(f"target.segments[{k}]", seg, 0)
+    _validate_campaign("campaign", c, cfg)
+    _choice("timing.mode", cfg.timing.mode, ("burst", "staggered", "peak"))
+    _int("timing.launch_day", cfg.timing.launch_day, 0)
+    _int("timing.launch_hour", cfg.timing.launch_hour, 0)
+    if cfg.timing.launch_hour > 23:
+        raise ConfigError("timing.launch_hour", f"must be an hour of the day 0..23, got {cfg.timing.launch_hour}")
+    _int("timing.waves", cfg.timing.waves, 1)
+    _int("timing.wave_gap_hours", cfg.timing.wave_gap_hours, 1)
     if n.contact_rate + c.mass_reach > 1.0:
         raise ConfigError("network.contact_rate", "plus campaign.mass_reach must not exceed 1 "
                           "(an hour of attention goes to an ad or to a chat, not both)")
+    for name, extra in cfg.messages.items():
+        _weights(f"messages.{name}.topics", extra.topics, p.topics)
+        for key in ("interest", "novelty", "wearout", "promotional"):
+            _prob(f"messages.{name}.{key}", getattr(extra, key))
+        if extra.half_life_hours is not None:
+            _positive(f"messages.{name}.half_life_hours", extra.half_life_hours)
+    for name, overrides in cfg.comparison.items():
+        if not isinstance(overrides, dict):
+            raise ConfigError(f"comparison.{name}", "must be a mapping of campaign keys to values")
+        unknown = set(overrides) - set(CampaignConfig.__dataclass_fields__)
+        if unknown:
+            raise ConfigError(f"comparison.{name}.{sorted(unknown)[0]}", "is not a campaign key")
+        _validate_campaign(f"comparison.{name}", campaign_with(c, overrides), cfg)
+    _int("score.rr_sets", cfg.score.rr_sets, 1)
+    _int("score.top", cfg.score.top, 1)
 
     _int("run.seed", r.seed, 0)
     _int("run.replicates", r.replicates, 1)
@@ -256,4 +314,56 @@ def validate(cfg: Config) -> Config:
     if r.start_hour > 23:
         raise ConfigError("run.start_hour", f"must be an hour of the day 0..23, got {r.start_hour}")
     _choice("run.mode", r.mode, ("fast", "reference"))
+    _int("run.influencer_k", r.influencer_k, 1)
     return cfg
+
+
+def campaign_with(base: CampaignConfig, overrides: dict) -> CampaignConfig:
+    """A copy of `base` with some keys replaced (comparison scenarios)."""
+    import copy
+    from dataclasses import replace
+    values = copy.deepcopy(dict(overrides))
+    for key in ("seed_fee_fixed", "seed_fee_per_follower"):
+        if isinstance(values.get(key), dict):
+            values[key] = KindValues(**{**base.__dict__[key].__dict__, **values[key]})
+    if "message_mix" in values:
+        values["message_mix"] = [MessageSlot(**x) if isinstance(x, dict) else x for x in values["message_mix"]]
+    return replace(copy.deepcopy(base), **values)
+
+
+def message_names(cfg: Config) -> list[str]:
+    return [cfg.message.name] + [k for k in cfg.messages if k != cfg.message.name]
+
+
+def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
+    _choice(f"{key}.kind", c.kind, ("custom", "mass", "targeted", "hybrid", "owned"))
+    for name in ("budget", "cpm"):
+        if _number(f"{key}.{name}", getattr(c, name)) < 0:
+            raise ConfigError(f"{key}.{name}", f"must be >= 0, got {getattr(c, name)!r}")
+    if c.cpm <= 0 and c.kind in ("mass", "hybrid"):
+        raise ConfigError(f"{key}.cpm", "must be > 0 for paid impressions")
+    for group in ("seed_fee_fixed", "seed_fee_per_follower"):
+        for kind in KINDS:
+            v = getattr(getattr(c, group), kind)
+            if _number(f"{key}.{group}.{kind}", v) < 0:
+                raise ConfigError(f"{key}.{group}.{kind}", f"must be >= 0, got {v!r}")
+    _choice(f"{key}.strategy", c.strategy, ("random", "followers", "relevance", "influence", "greedy"))
+    _choice(f"{key}.pool", c.pool, ("all", "bloggers", "consumers"))
+    _prob(f"{key}.targeted_share", c.targeted_share)
+    for name in ("owned_post_hours", "brand_post_hours", "seed_agents"):
+        for k, h in enumerate(getattr(c, name)):
+            _int(f"{key}.{name}[{k}]", h, 0)
+    for name in ("mass_hours", "mass_start_hour", "seed_top_bloggers", "seed_hour"):
+        _int(f"{key}.{name}", getattr(c, name), 0)
+    _prob(f"{key}.mass_reach", c.mass_reach)
+    known = set(message_names(cfg))
+    total = 0.0
+    for k, slot in enumerate(c.message_mix):
+        if slot.message not in known:
+            raise ConfigError(f"{key}.message_mix[{k}].message",
+                              f"unknown message {slot.message!r} (known: {', '.join(sorted(known))})")
+        _prob(f"{key}.message_mix[{k}].budget_share", slot.budget_share)
+        _int(f"{key}.message_mix[{k}].delay_hours", slot.delay_hours, 0)
+        total += slot.budget_share
+    if total > 1.0 + 1e-9:
+        raise ConfigError(f"{key}.message_mix", f"budget shares add up to {total:g}, more than 1")

@@ -22,8 +22,8 @@ class Message:
     promotional: float          # promotional tone in [0, 1]
 
     @classmethod
-    def from_config(cls, cfg: MessageConfig) -> "Message":
-        return cls(cfg.name, np.asarray(cfg.topics, dtype=np.float64), cfg.interest, cfg.novelty,
+    def from_config(cls, cfg: MessageConfig, name: str | None = None) -> "Message":
+        return cls(name or cfg.name, np.asarray(cfg.topics, dtype=np.float64), cfg.interest, cfg.novelty,
                    cfg.half_life_hours, cfg.wearout, cfg.promotional)
 
     @property

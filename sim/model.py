@@ -3,6 +3,8 @@
 Tiny surface (after CyNetDiff): `reset(replicate)`, `step()` (one hour), `run(hours)`.
 The population, network and campaign are built once; `reset` clears the diffusion
 state and selects the replicate's random stream, so replicates reuse the agents.
+Several messages (a campaign's mix) diffuse at once; message m's state is row m of
+every state array.
 """
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ import numpy as np
 
 from . import kernels as K
 from .agents import AGENT_CLASSES, MarketAgent
-from .campaign import Action, actions_from_config
-from .config import Config, ConfigError, DiffusionConfig, validate
+from .campaign import Action, actions_from_config, launch_step
+from .config import Config, ConfigError, DiffusionConfig, message_names, validate
 from .message import Message
 from .network import Network
 from .population import BRAND, CONSUMER, Population, build_world
@@ -32,6 +34,8 @@ class DiffusionRules:
     weight_trust: float
     attention_window: int
     talk_hours: int
+    attention_limit: int
+    ad_notice: float
     adoption_prob: float
     adoption_min_sources: int
     relayers_adopt: bool
@@ -41,85 +45,99 @@ class DiffusionRules:
     def from_config(cls, d: DiffusionConfig, contact_rate: float = 0.0) -> "DiffusionRules":
         return cls(np.asarray(d.relay_max.as_list()), np.asarray(d.credibility.as_list()),
                    d.weight_interest, d.weight_relevance, d.weight_novelty, d.weight_trust,
-                   d.attention_window, d.talk_hours, d.adoption_prob, d.adoption_min_sources,
-                   bool(d.relayers_adopt), contact_rate)
+                   d.attention_window, d.talk_hours, d.attention_limit, d.ad_notice,
+                   d.adoption_prob, d.adoption_min_sources, bool(d.relayers_adopt), contact_rate)
 
 
 class DiffusionState:
-    """Per-replicate state, one array per attribute (hours; -1 = not yet)."""
-    I32_ROWS = ("aware_at", "relay_at", "adopt_at", "seeded_at", "exposures", "sources",
-                "talk_until", "last_post")
+    """Per-replicate state, one array per attribute and message (hours; -1 = not yet)."""
+    ROWS = ("aware_at", "relay_at", "adopt_at", "seeded_at", "exposures", "sources",
+            "talk_until", "last_post", "aware_parent", "relay_parent", "aware_depth", "relay_depth")
 
-    def __init__(self, n: int, edges: int, window: int):
-        self.i32 = np.empty((len(self.I32_ROWS), n), dtype=np.int32)
-        for row, name in enumerate(self.I32_ROWS):
-            setattr(self, name, self.i32[row])
-        self.seen_edge = np.zeros(edges, dtype=np.uint8)
-        self.seen_ad = np.zeros(n, dtype=np.uint8)
-        self.views_now = np.zeros(n, dtype=np.int32)     # scratch for the current hour
-        self.new_src = np.zeros(n, dtype=np.int32)
-        self.hits = np.zeros(n, dtype=np.uint8)
-        self.touched = np.zeros(n, dtype=np.int32)
-        self.post_ring = np.zeros((window, n), dtype=np.int32)   # who posted in each of the last hours
-        self.post_count = np.zeros(window, dtype=np.int64)
-        self.talking = np.zeros(n, dtype=np.int32)
-        self.misc = np.zeros(2, dtype=np.int64)           # n_talking, launch hour
+    def __init__(self, messages: int, n: int, edges: int, window: int):
+        self.st = np.empty((len(self.ROWS), messages, n), dtype=np.int32)
+        for row, name in enumerate(self.ROWS):
+            setattr(self, name, self.st[row])         # e.g. self.aware_at[m, i]
+        self.seen_edge = np.zeros((messages, edges), dtype=np.uint8)
+        self.seen_ad = np.zeros((messages, n), dtype=np.uint8)
+        self.views_now = np.zeros((messages, n), dtype=np.int32)     # scratch for the current hour
+        self.new_src = np.zeros((messages, n), dtype=np.int32)
+        self.hits = np.zeros((messages, n), dtype=np.uint8)
+        self.best_u = np.zeros((2, messages, n), dtype=np.float64)
+        self.best_src = np.zeros((4, messages, n), dtype=np.int32)
+        self.touched = np.zeros(messages * n, dtype=np.int64)
+        self.cand_count = np.zeros(n, dtype=np.int64)
+        self.cand_slot = np.full(n, -1, dtype=np.int64)
+        self.post_ring = np.zeros((messages, window, n), dtype=np.int32)  # who posted, last hours
+        self.post_count = np.zeros((messages, window), dtype=np.int64)
+        self.talking = np.zeros((messages, n), dtype=np.int32)
+        self.misc = np.zeros((messages, 2), dtype=np.int64)           # n_talking, launch hour
         self.clear()
 
     def clear(self) -> None:
-        self.i32[:] = -1
+        self.st[:] = -1
         self.exposures[:] = 0
         self.sources[:] = 0
         for a in (self.seen_edge, self.seen_ad, self.views_now, self.new_src, self.hits, self.post_count):
             a[:] = 0
-        self.misc[:] = (0, -1)
+        self.misc[:, 0] = 0
+        self.misc[:, 1] = -1
 
 
 class InfluenceModel(mesa.Model):
-    """Diffusion of one message through consumers, bloggers and brand accounts."""
+    """Diffusion of a campaign's messages through consumers, bloggers and brand accounts."""
 
     def __init__(self, cfg: Config | None = None, world: tuple[Population, Network] | None = None,
-                 actions: list[Action] | None = None, mode: str | None = None):
+                 actions: list[Action] | None = None, mode: str | None = None,
+                 cache: dict | None = None):
         cfg = validate(cfg if cfg is not None else Config())
         super().__init__(seed=cfg.run.seed)
         self.cfg = cfg
         self.mode = mode or cfg.run.mode
         self.population, self.network = world if world is not None else build_world(cfg)
+        self.cache = cache if cache is not None else {}     # shared by scenarios on one world
         pop, net = self.population, self.network
-        self.message = Message.from_config(cfg.message)
+        extra = {name: mc for name, mc in cfg.messages.items() if name != cfg.message.name}
+        self.messages = [Message.from_config(cfg.message)] + [
+            Message.from_config(mc, name) for name, mc in extra.items()]
+        assert [m.name for m in self.messages] == message_names(cfg)
         self.rules = DiffusionRules.from_config(cfg.diffusion, cfg.network.contact_rate)
-        self.relevance = self.message.relevance(pop.interests)
-        for k, seg in enumerate(cfg.campaign.target_segments):
+        self.relevance = np.stack([m.relevance(pop.interests) for m in self.messages])
+        for k, seg in enumerate(cfg.target.segments):
             if seg >= pop.n_segments:
-                raise ConfigError(f"campaign.target_segments[{k}]",
+                raise ConfigError(f"target.segments[{k}]",
                                   f"segment {seg} does not exist (segments are 0..{pop.n_segments - 1})")
-        self.useful = ((pop.kind == CONSUMER)
-                       & np.isin(pop.segment, cfg.campaign.target_segments)).astype(np.uint8)
-        self.is_consumer = (pop.kind == CONSUMER).astype(np.uint8)
-        self._fp, self._ip = self._kernel_parameters()
-        self.state = DiffusionState(pop.size, net.edges, self.rules.attention_window)
-        self.actions = actions if actions is not None else actions_from_config(cfg.campaign, self)
+        self.useful = ((pop.kind == CONSUMER) & np.isin(pop.segment, cfg.target.segments)).astype(np.uint8)
+        self.consumers = np.flatnonzero(pop.kind == CONSUMER).astype(np.int64)
+        c = cfg.campaign
+        followers = net.follower_counts.astype(np.float64)
+        self.seed_costs = (np.asarray(c.seed_fee_fixed.as_list())[pop.kind]
+                           + np.asarray(c.seed_fee_per_follower.as_list())[pop.kind] * followers)
+        self.launch = launch_step(cfg)
+        self._fpm, self._fpg, self._ip = self._kernel_parameters()
+        self.state = DiffusionState(len(self.messages), pop.size, net.edges, self.rules.attention_window)
+        self.notes: list[str] = []
+        self.actions = actions if actions is not None else actions_from_config(self)
         for action in self.actions:
             action.initialize(self)
-        for i, kind in enumerate(pop.kind):
-            AGENT_CLASSES[kind](self, i)
-        self.out = np.zeros(K.N_OUT, dtype=np.int64)
+        self.agent_list = [AGENT_CLASSES[kind](self, i) for i, kind in enumerate(pop.kind)]
+        self.out = np.zeros((len(self.messages), K.N_OUT), dtype=np.int64)
         self.reset(0)
 
     def _kernel_parameters(self):
-        m, r = self.message, self.rules
-        fp = np.zeros(K.N_FP)
-        fp[[K.F_INTEREST, K.F_NOVELTY, K.F_DECAY, K.F_WEAROUT, K.F_PROMO, K.F_WI, K.F_WR, K.F_WN,
-            K.F_WT, K.F_ADOPT, K.F_CONTACT, K.F_AD_CRED]] = (
-            m.interest, m.novelty, m.decay, m.wearout, m.promotional, r.weight_interest,
-            r.weight_relevance, r.weight_novelty, r.weight_trust, r.adoption_prob, r.contact_rate,
-            r.credibility[BRAND])
-        fp[K.F_RELAY_MAX:K.F_RELAY_MAX + 3] = r.relay_max
+        r = self.rules
+        fpm = np.array([[m.interest, m.novelty, m.decay, m.wearout, m.promotional]
+                        for m in self.messages], dtype=np.float64)
+        fpg = np.zeros(K.N_FPG)
+        fpg[[K.G_WI, K.G_WR, K.G_WN, K.G_WT, K.G_ADOPT, K.G_CONTACT, K.G_AD_CRED, K.G_AD_NOTICE]] = (
+            r.weight_interest, r.weight_relevance, r.weight_novelty, r.weight_trust,
+            r.adoption_prob, r.contact_rate, r.credibility[BRAND], r.ad_notice)
+        fpg[K.G_RELAY_MAX:K.G_RELAY_MAX + 3] = r.relay_max
         ip = np.zeros(K.N_IP, dtype=np.int64)
-        ip[[K.I_WINDOW, K.I_TALK, K.I_MIN_SOURCES, K.I_RELAYERS_ADOPT, K.I_START_HOUR]] = (
+        ip[[K.I_WINDOW, K.I_TALK, K.I_MIN_SOURCES, K.I_RELAYERS_ADOPT, K.I_START_HOUR, K.I_ATTENTION]] = (
             r.attention_window, r.talk_hours, r.adoption_min_sources, int(r.relayers_adopt),
-            self.cfg.run.start_hour)
-        return fp, ip
+            self.cfg.run.start_hour, r.attention_limit)
+        return fpm, fpg, ip
 
     # ------------------------------------------------------------ surface
     def reset(self, replicate: int = 0) -> None:
@@ -130,46 +148,54 @@ class InfluenceModel(mesa.Model):
         self.state.clear()
         self.hour = 0
         self.steps = 0
-        self.history: list[np.ndarray] = []       # per hour: the kernel's N_OUT counts
-        self.posts_by_hour: dict[int, set] = {}   # reference mode only
-        self.talkers: list[int] = []              # reference mode only
+        self.spent = np.zeros(len(self.messages))         # euros, per message
+        self.history: list[np.ndarray] = []               # per hour: the kernel's counts
+        self.posts_by_hour: dict[int, list[set]] = {}     # reference mode only
+        self.talkers: list[list[int]] = [[] for _ in self.messages]   # reference mode only
+        for action in self.actions:
+            action.reset(self)
 
     def step(self) -> None:
         """One hour: campaign actions, then exposures, decisions and posts."""
         t = self.hour
-        self._seeds, self._posts, self.mass_reach_now = [], [], 0.0
+        self._seeds, self._posts = [], []
+        self.ad_reach = np.zeros(len(self.messages))
+        self.ad_count = np.zeros(len(self.messages), dtype=np.int64)
         for action in self.actions:
             action.apply(self, t)
         if self.mode == "fast":
             self._advance_kernel(t)
         else:
             self._advance_reference(t)
+        self.spent += self.out[:, K.IMPRESSIONS] * self.cfg.campaign.cpm / 1000.0
         self.history.append(self.out.copy())
         self.hour += 1
 
     def run(self, hours: int | None = None) -> np.ndarray:
-        """Advance `hours` hours (default run.hours); return the hourly counts (hours x N_OUT)."""
+        """Advance `hours` hours (default run.hours); return hourly counts (hours x messages x N_OUT)."""
         for _ in range(self.cfg.run.hours if hours is None else hours):
             self.step()
-        return np.array(self.history, dtype=np.int64).reshape(-1, K.N_OUT)
+        return np.array(self.history, dtype=np.int64).reshape(-1, len(self.messages), K.N_OUT)
 
     # ------------------------------------------------------------ what actions call
-    def post(self, agents) -> None:
-        """These agents post the message once this hour."""
-        self._posts.extend(int(a) for a in agents)
+    def post(self, agents, message: int = 0) -> None:
+        """These agents post message `message` once this hour."""
+        self._posts.extend((message, int(a)) for a in agents)
 
-    def seed(self, agents) -> None:
-        """These agents start talking about the message this hour (sponsored)."""
-        self._seeds.extend(int(a) for a in agents)
+    def seed(self, agents, message: int = 0, cost: float = 0.0) -> None:
+        """These agents start talking about `message` this hour (sponsored, for `cost` euros)."""
+        self._seeds.extend((message, int(a)) for a in agents)
+        self.spent[message] += cost
 
-    def show_ads(self, reach: float) -> None:
-        """Paid ads this hour: each online consumer sees one with probability `reach`."""
-        self.mass_reach_now = max(self.mass_reach_now, float(reach))
+    def show_ads(self, reach: float = 0.0, count: int = 0, message: int = 0) -> None:
+        """Paid ads this hour: each online consumer sees one with probability `reach`,
+        and/or `count` impressions go to random online consumers (each costs cpm/1000)."""
+        self.ad_reach[message] = max(self.ad_reach[message], float(reach))
+        self.ad_count[message] += int(count)
 
     # ------------------------------------------------------------ helpers
-    @property
-    def launch_hour(self) -> int:
-        return int(self.state.misc[K.M_LAUNCH])
+    def launch_hour_of(self, m: int) -> int:
+        return int(self.state.misc[m, K.M_LAUNCH])
 
     def draw(self, purpose: int, s: int, a: int, b: int = 0, c: int = 0) -> float:
         return draw_py(self.key, purpose, s, a, b, c)
@@ -178,53 +204,45 @@ class InfluenceModel(mesa.Model):
         pop = self.population
         return self.draw(ONLINE, s, i) < pop.activity[i] * pop.daily_profile[(self.cfg.run.start_hour + s) % 24]
 
-    def make_aware(self, i: int) -> None:
+    def make_aware(self, m: int, i: int) -> bool:
         st = self.state
-        if st.aware_at[i] < 0:
-            st.aware_at[i] = self.hour
-            self.out[K.NEW_AWARE + self.population.kind[i]] += 1
+        if st.aware_at[m, i] < 0:
+            st.aware_at[m, i] = self.hour
+            self.out[m, K.NEW_AWARE + self.population.kind[i]] += 1
             if self.useful[i]:
-                self.out[K.NEW_USEFUL] += 1
+                self.out[m, K.NEW_USEFUL] += 1
+            return True
+        return False
+
+    def _inputs(self):
+        def pairs(items):
+            a = np.asarray(items, dtype=np.int64).reshape(-1, 2)
+            return a[:, 0].copy(), a[:, 1].copy()
+        return pairs(self._seeds) + pairs(self._posts)
 
     def _advance_kernel(self, t: int) -> None:
         pop, net, st = self.population, self.network, self.state
+        seed_msg, seed_agent, post_msg, post_agent = self._inputs()
         K.advance(t, self._key64, net.indptr, net.indices, pop.kind, self.relevance, pop.scepticism,
-                  pop.activity, pop.credibility, pop.daily_profile, self.is_consumer, self.useful,
-                  self._fp, self._ip, st.i32, st.seen_edge, st.seen_ad, st.views_now, st.new_src,
-                  st.hits, st.touched, st.post_ring, st.post_count, st.talking, st.misc,
-                  np.asarray(self._seeds, dtype=np.int32), np.asarray(self._posts, dtype=np.int32),
-                  float(self.mass_reach_now), self.out)
+                  pop.activity, pop.credibility, pop.daily_profile, self.consumers, self.useful,
+                  self._fpm, self._fpg, self._ip, st.st, st.seen_edge, st.seen_ad, st.views_now,
+                  st.new_src, st.hits, st.best_u, st.best_src, st.touched, st.cand_count,
+                  st.cand_slot, st.post_ring, st.post_count, st.talking, st.misc,
+                  seed_msg, seed_agent, post_msg, post_agent, self.ad_reach, self.ad_count, self.out)
 
     def _advance_reference(self, s: int) -> None:
         """The same hour in plain Python, through the agents' step() and advance()."""
+        from .agents import reference_ads, reference_post
         st, out = self.state, self.out
         out[:] = 0
-        if st.misc[K.M_LAUNCH] < 0 and (self._seeds or self._posts or self.mass_reach_now > 0):
-            st.misc[K.M_LAUNCH] = s
+        for m in range(len(self.messages)):
+            if st.misc[m, K.M_LAUNCH] < 0 and (self.ad_reach[m] > 0 or self.ad_count[m] > 0
+                                               or any(x == m for x, _ in self._seeds + self._posts)):
+                st.misc[m, K.M_LAUNCH] = s
         self.agents.do("step")
+        reference_ads(self, s)
         self.agents.do("advance")
-        # post: new seeds start talking, one-off posts, every talker posts
-        talk = self.rules.talk_hours
-        posted: set[int] = set()
-        for j in self._seeds:
-            if st.seeded_at[j] < 0:
-                st.seeded_at[j] = s
-                out[K.NEW_SEEDED] += 1
-                self.make_aware(j)
-                if st.talk_until[j] < s:
-                    st.talk_until[j] = s + talk - 1 if talk > 0 else K.NEVER
-                    self.talkers.append(j)
-        for j in self._posts:
-            self.make_aware(j)
-            posted.add(j)
-        self.talkers = [j for j in self.talkers if st.talk_until[j] >= s]
-        posted.update(self.talkers)
-        self.talkers = [j for j in self.talkers if st.talk_until[j] > s]
-        for j in posted:
-            st.last_post[j] = s
-        out[K.POSTS] = len(posted)
-        self.posts_by_hour[s] = posted
-        self.posts_by_hour.pop(s - self.rules.attention_window, None)
+        reference_post(self, s)
 
     def release(self) -> None:
         """Forget this model in Mesa's class-level id counter (it keeps models alive)."""

@@ -26,7 +26,6 @@ class Population:
     scepticism: np.ndarray    # float64[N] in [0, 1]: discount on promotional talk
     activity: np.ndarray      # float64[N]: chance of being online at the daily peak
     credibility: np.ndarray   # float64[N]: how far followers trust this agent as a source
-    fee: np.ndarray           # float64[N]: price of one sponsored post (bloggers; 0 otherwise)
     daily_profile: np.ndarray  # float64[24]: multiplies activity by hour of day
     n_segments: int
     node_ids: np.ndarray | None = None   # file ids of loaded nodes (None when generated)
@@ -211,9 +210,7 @@ def build_world(cfg: Config) -> tuple[Population, Network]:
     activity[kind == BLOGGER] = p.blogger_activity
     activity[kind == BRAND] = p.brand_activity
     cred = np.asarray(cfg.diffusion.credibility.as_list())[kind]
-    followers = network.follower_counts.astype(np.float64)
-    fee = np.where(kind == BLOGGER, p.blogger_fee_fixed + p.blogger_fee_per_follower * followers, 0.0)
     segment = np.where(kind == CONSUMER, segment, -1).astype(np.int32)
-    pop = Population(kind, segment, interests, scepticism, activity, cred, fee,
+    pop = Population(kind, segment, interests, scepticism, activity, cred,
                      np.asarray(p.daily_profile, dtype=np.float64), n_segments, node_ids)
     return pop, network

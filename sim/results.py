@@ -1,18 +1,20 @@
 """Replicates, their summary (mean and 95% interval) and the output files.
 
-`simulate(cfg)` runs `run.replicates` replicates on one world and returns the hourly
-counts (replicates x hours x kernel counts). `summary()` and `timeseries()` turn them
-into `summary.json` and `timeseries.parquet`; `write_outputs` writes those files
-atomically (temp file, then rename), so a half-written file never looks complete.
+`simulate(cfg)` runs `run.replicates` replicates on one world and keeps, per replicate,
+the curves, flows and final metrics of `sim.metrics` (per message and in total).
+`summary()` and `timeseries()` turn them into `summary.json` and `timeseries.parquet`;
+`write_outputs` writes those files atomically (temp file, then rename), so a
+half-written file never looks complete.
 """
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -20,49 +22,72 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import kernels as K
 from .config import Config
+from .metrics import CURVES, FINALS, FLOWS, attribution_table, replicate_metrics
 from .model import InfluenceModel
 from .population import KIND_NAMES
 
 log = logging.getLogger("sim")
+TOTAL = "all"
 
 
 @dataclass
 class RunResult:
     cfg: Config
-    hourly: np.ndarray          # int64[replicates, hours, K.N_OUT]: new counts per hour
-    kind_sizes: dict            # agents per kind
-    target_size: int            # consumers in the target segments
+    messages: list[str]         # message names; index len(messages) is the total
+    curves: np.ndarray          # int64[replicates, messages+1, hours, len(CURVES)] cumulative
+    flows: np.ndarray           # int64[replicates, messages+1, hours, len(FLOWS)]
+    finals: dict                # name -> float64[replicates, messages+1]
+    attribution: pd.DataFrame   # who relayed to whom in replicate 0
+    kind_sizes: dict
+    target_size: int
     seconds: float
+    notes: list[str] = field(default_factory=list)
 
     @property
     def replicates(self) -> int:
-        return self.hourly.shape[0]
+        return self.curves.shape[0]
 
     @property
     def hours(self) -> int:
-        return self.hourly.shape[1]
+        return self.curves.shape[2]
 
-    def cumulative(self) -> np.ndarray:
-        return np.cumsum(self.hourly, axis=1)
+    def curve(self, name: str, message: int | None = None) -> np.ndarray:
+        """replicates x hours: a cumulative curve of one message (None: the total)."""
+        m = len(self.messages) if message is None else message
+        if name in CURVES:
+            return self.curves[:, m, :, CURVES.index(name)]
+        return self.flows[:, m, :, FLOWS.index(name)]
+
+    def final(self, name: str, message: int | None = None) -> np.ndarray:
+        return self.finals[name][:, len(self.messages) if message is None else message]
 
 
-def simulate(cfg: Config, model: InfluenceModel | None = None,
+def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache=None,
              progress: Callable[[str], None] | None = None) -> RunResult:
     """Run every replicate of `cfg` (each on its own random stream) on one world."""
     progress = progress or log.info
     start = time.perf_counter()
     own = model is None
-    model = model or InfluenceModel(cfg)
-    progress(f"world built: {model.population.size:,} agents, {model.network.edges:,} follow links "
+    model = model or InfluenceModel(cfg, world=world, cache=cache)
+    progress(f"world ready: {model.population.size:,} agents, {model.network.edges:,} follow links "
              f"({time.perf_counter() - start:.1f} s)")
-    reps, hours = cfg.run.replicates, cfg.run.hours
-    hourly = np.zeros((reps, hours, K.N_OUT), dtype=np.int64)
+    for note in model.notes:
+        log.warning(note)
+    reps, hours, n_msg = cfg.run.replicates, cfg.run.hours, len(model.messages)
+    curves = np.zeros((reps, n_msg + 1, hours, len(CURVES)), np.int64)
+    flows = np.zeros((reps, n_msg + 1, hours, len(FLOWS)), np.int64)
+    finals = {name: np.zeros((reps, n_msg + 1)) for name in FINALS}
+    attribution = None
     first_done = None
     for r in range(reps):
         model.reset(r)
-        hourly[r] = model.run(hours)
+        hourly = model.run(hours)
+        curves[r], flows[r], fin = replicate_metrics(model, hourly, cfg.run.influencer_k)
+        for name in FINALS:
+            finals[name][r] = fin[name]
+        if r == 0:
+            attribution = attribution_table(model)
         done, now = r + 1, time.perf_counter()
         first_done = first_done or now          # the first replicate includes JIT compilation
         if done == reps or done == 1 or done % max(1, reps // 5) == 0:
@@ -71,18 +96,23 @@ def simulate(cfg: Config, model: InfluenceModel | None = None,
                      f"~{per * (reps - done):.0f} s to go")
     pop = model.population
     sizes = {name: pop.count(k) for k, name in enumerate(KIND_NAMES)}
-    result = RunResult(cfg, hourly, sizes, int(model.useful.sum()), time.perf_counter() - start)
+    result = RunResult(cfg, [m.name for m in model.messages], curves, flows, finals, attribution,
+                       sizes, int(model.useful.sum()), time.perf_counter() - start, list(model.notes))
     if own:
         model.release()
     return result
 
 
-def interval(values: np.ndarray) -> dict:
-    """Mean, standard deviation and 95% confidence interval of the mean (Student t)."""
+def interval(values) -> dict:
+    """Mean, sd and 95% confidence interval of the mean (Student t) over finite values."""
     values = np.asarray(values, dtype=np.float64)
-    n, mean = values.size, float(values.mean())
+    values = values[np.isfinite(values)]
+    n = values.size
+    if n == 0:
+        return {"mean": None, "ci95": [None, None], "sd": None, "n": 0}
+    mean = float(values.mean())
     sd = float(values.std(ddof=1)) if n > 1 else 0.0
-    half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)) if n > 1 else 0.0
+    half = float(stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)) if n > 1 else 0.0
     low = mean - half if values.min() < 0 else max(0.0, mean - half)   # counts are never negative
     return {"mean": mean, "ci95": [low, mean + half], "sd": sd, "n": n}
 
@@ -94,50 +124,50 @@ def interval_curve(values: np.ndarray):
     if n < 2:
         return mean, mean, mean
     half = stats.t.ppf(0.975, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
-    return mean, mean - half, mean + half
+    return mean, np.maximum(mean - half, 0.0), mean + half
 
 
-def final_metrics(result: RunResult) -> dict[str, np.ndarray]:
-    """Per-replicate final values of every headline metric."""
-    h, cum = result.hourly, result.cumulative()[:, -1, :]
-    aware = cum[:, K.NEW_AWARE:K.NEW_AWARE + 3]
-    new_aware = h[:, :, K.NEW_AWARE:K.NEW_AWARE + 3].sum(axis=2)
-    return {
-        "reach": aware[:, :2].sum(axis=1),                          # consumers and bloggers
-        "useful_reach": cum[:, K.NEW_USEFUL],
-        "relays": cum[:, K.NEW_RELAY:K.NEW_RELAY + 3].sum(axis=1),
-        "adoptions": cum[:, K.NEW_ADOPT:K.NEW_ADOPT + 3].sum(axis=1),
-        "useful_adoptions": cum[:, K.NEW_USEFUL_ADOPT],
-        "seeded": cum[:, K.NEW_SEEDED],
-        "impressions": cum[:, K.IMPRESSIONS],
-        "exposures": cum[:, K.EXPOSURES],
-        "posts": cum[:, K.POSTS],
-        "peak_hour": new_aware.argmax(axis=1),
-    }
+def message_metrics(result: RunResult, message: int | None = None) -> dict:
+    return {name: interval(result.final(name, message)) for name in FINALS}
+
+
+MAIN_CURVES = {"reach": "reach", "useful_reach": "useful_reach", "adopters": "adopted", "relayers": "relayed"}
+
+
+def hourly_curves(result: RunResult, message: int | None = None) -> dict:
+    """Mean and 95% interval per hour of the main cumulative curves (drawn in diffusion.png)."""
+    curves = {"hour": list(range(result.hours))}
+    for label, name in MAIN_CURVES.items():
+        mean, low, high = interval_curve(result.curve(name, message))
+        curves[label] = {"mean": mean.tolist(), "ci95_low": low.tolist(), "ci95_high": high.tolist()}
+    return curves
 
 
 def summary(result: RunResult) -> dict:
-    cfg, cum = result.cfg, result.cumulative()[:, -1, :]
-    metrics = {name: interval(v) for name, v in final_metrics(result).items()}
+    cfg = result.cfg
+    total = len(result.messages)
     by_kind = {
-        name: {
-            "agents": result.kind_sizes[name],
-            "aware": interval(cum[:, K.NEW_AWARE + k]),
-            "relayed": interval(cum[:, K.NEW_RELAY + k]),
-            "adopted": interval(cum[:, K.NEW_ADOPT + k]),
-        } for k, name in enumerate(KIND_NAMES)
+        name: {"agents": result.kind_sizes[name],
+               **{what: interval(result.curves[:, total, -1, CURVES.index(f"{what}_{name}")])
+                  for what in ("aware", "relayed", "adopted")}}
+        for name in KIND_NAMES
     }
-    target = result.target_size
     return {
-        "scenario": {"campaign": cfg.campaign.name, "message": cfg.message.name,
+        "scenario": {"campaign": cfg.campaign.name, "kind": cfg.campaign.kind,
+                     "strategy": cfg.campaign.strategy if cfg.campaign.kind in ("targeted", "hybrid") else None,
+                     "messages": result.messages, "target": cfg.target.name, "timing": cfg.timing.name,
                      "population": cfg.population.name, "network": cfg.network.kind},
+        "budget": cfg.campaign.budget if cfg.campaign.kind in ("mass", "targeted", "hybrid") else None,
         "replicates": result.replicates,
         "hours": result.hours,
         "seed": cfg.run.seed,
         "agents": int(sum(result.kind_sizes.values())),
-        "target_consumers": target,
-        "metrics": metrics,
-        "useful_reach_share": interval(cum[:, K.NEW_USEFUL] / max(target, 1)),
+        "target_consumers": result.target_size,
+        "influencer_k": cfg.run.influencer_k,
+        "notes": result.notes,
+        "metrics": message_metrics(result),
+        "messages": {name: message_metrics(result, m) for m, name in enumerate(result.messages)},
+        "useful_reach_share": interval(result.final("useful_reach") / max(result.target_size, 1)),
         "by_kind": by_kind,
         "hourly": hourly_curves(result),
         "seconds": round(result.seconds, 3),
@@ -145,40 +175,20 @@ def summary(result: RunResult) -> dict:
     }
 
 
-def hourly_curves(result: RunResult) -> dict:
-    """Mean and 95% interval per hour of the cumulative curves drawn in diffusion.png."""
-    from .plots import diffusion_curves
-    curves = {"hour": list(range(result.hours))}
-    for name, values in diffusion_curves(result).items():
-        mean, low, high = interval_curve(values)
-        curves[name] = {"mean": mean.tolist(), "ci95_low": np.maximum(low, 0).tolist(),
-                        "ci95_high": high.tolist()}
-    return curves
-
-
 def timeseries(result: RunResult) -> pd.DataFrame:
-    """Long table: one row per replicate and hour, cumulative counts (and posts per hour)."""
+    """Long table: one row per replicate, message ('all' = total) and hour."""
     reps, hours = result.replicates, result.hours
-    cum = result.cumulative()
-    cols = {"replicate": np.repeat(np.arange(reps), hours), "hour": np.tile(np.arange(hours), reps)}
-
-    def flat(a):
-        return a.reshape(-1)
-
-    cols["aware"] = flat(cum[:, :, K.NEW_AWARE:K.NEW_AWARE + 2].sum(axis=2))
-    cols["useful_reach"] = flat(cum[:, :, K.NEW_USEFUL])
-    cols["relayed"] = flat(cum[:, :, K.NEW_RELAY:K.NEW_RELAY + 3].sum(axis=2))
-    cols["adopted"] = flat(cum[:, :, K.NEW_ADOPT:K.NEW_ADOPT + 3].sum(axis=2))
-    cols["useful_adopted"] = flat(cum[:, :, K.NEW_USEFUL_ADOPT])
-    for k, name in enumerate(KIND_NAMES):
-        cols[f"aware_{name}"] = flat(cum[:, :, K.NEW_AWARE + k])
-        cols[f"relayed_{name}"] = flat(cum[:, :, K.NEW_RELAY + k])
-        cols[f"adopted_{name}"] = flat(cum[:, :, K.NEW_ADOPT + k])
-    cols["seeded"] = flat(cum[:, :, K.NEW_SEEDED])
-    cols["impressions"] = flat(cum[:, :, K.IMPRESSIONS])
-    cols["exposures"] = flat(cum[:, :, K.EXPOSURES])
-    cols["posts_this_hour"] = flat(result.hourly[:, :, K.POSTS])
-    return pd.DataFrame(cols)
+    names = result.messages + [TOTAL]
+    frames = []
+    for m, name in enumerate(names):
+        cols = {"replicate": np.repeat(np.arange(reps), hours), "message": name,
+                "hour": np.tile(np.arange(hours), reps)}
+        for c, curve in enumerate(CURVES):
+            cols[curve] = result.curves[:, m, :, c].reshape(-1)
+        for f, flow in enumerate(FLOWS):
+            cols[flow] = result.flows[:, m, :, f].reshape(-1)
+        frames.append(pd.DataFrame(cols))
+    return pd.concat(frames, ignore_index=True)
 
 
 def write_atomic(path: str | Path, write: Callable[[str], None]) -> Path:
@@ -196,19 +206,33 @@ def write_atomic(path: str | Path, write: Callable[[str], None]) -> Path:
     return path
 
 
+def write_json(path, data) -> Path:
+    text = json.dumps(data, indent=2, allow_nan=False, default=_plain)
+    return write_atomic(path, lambda tmp: Path(tmp).write_text(text))
+
+
+def _plain(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
 def write_outputs(result: RunResult, outdir: str | Path, plot: bool = True) -> dict[str, Path]:
-    """Write summary.json, timeseries.parquet and (optionally) diffusion.png into outdir."""
+    """Write timeseries.parquet, attribution.csv, diffusion.png and, last, summary.json."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     files = {}
     data = timeseries(result)
     files["timeseries"] = write_atomic(outdir / "timeseries.parquet",
                                        lambda tmp: data.to_parquet(tmp, index=False))
+    files["attribution"] = write_atomic(outdir / "attribution.csv",
+                                        lambda tmp: result.attribution.to_csv(tmp, index=False))
     if plot:
         from .plots import plot_diffusion
         files["diffusion"] = write_atomic(outdir / "diffusion.png",
                                           lambda tmp: plot_diffusion(result, tmp))
-    text = json.dumps(summary(result), indent=2)
     # summary.json last: its presence marks a complete result
-    files["summary"] = write_atomic(outdir / "summary.json", lambda tmp: Path(tmp).write_text(text))
+    files["summary"] = write_json(outdir / "summary.json", summary(result))
     return files

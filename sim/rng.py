@@ -19,6 +19,11 @@ ATTENTION = 2     # where agent i's attention goes in hour s (ad at the bottom, 
 CONTACT = 3       # which agent i chats with in a fully mixed population
 RELAY = 4         # does this exposure make i relay
 ADOPT = 5         # does this exposure convince i
+PICK = 6          # priority of a feed post when i has more posts than attention
+AD_PICK = 7       # which consumer a counted ad impression goes to
+NOTICE = 8        # does i notice an ad impression
+INFLUENCE = 9     # reverse-reachable sets for influence scores
+STREAMS = 16      # message m uses purpose + STREAMS * m (message 0: the plain purposes)
 
 _M64 = 0xFFFFFFFFFFFFFFFF
 _GOLDEN = 0x9E3779B97F4A7C15

@@ -39,11 +39,19 @@ def to_config(dcfg: DictConfig) -> Config:
 
 
 def run_scenario(cfg: Config, outdir: str | Path) -> dict:
-    """Simulate all replicates of `cfg` and write the result files into `outdir`."""
+    """Simulate `cfg` (or each scenario of `cfg.comparison`) and write the result files."""
+    if cfg.comparison:
+        from .compare import run_comparison
+        out = run_comparison(cfg, outdir)
+        t = out["table"].sort_values("useful_reach_mean", ascending=False)
+        lines = [f"{r.scenario:>22}: useful reach {r.useful_reach_mean:9,.0f} "
+                 f"[{r.useful_reach_ci95_low:,.0f}, {r.useful_reach_ci95_high:,.0f}], "
+                 f"spent {r.spent_mean:9,.2f}" for r in t.itertuples()]
+        return {"headline": "scenarios by useful reach:\n" + "\n".join(lines), "files": out["files"]}
     from .results import simulate, summary, write_outputs
     result = simulate(cfg)
     files = write_outputs(result, outdir, plot=cfg.run.plot)
-    return {"summary": summary(result), "files": files}
+    return {"headline": _headline(summary(result)), "files": files}
 
 
 def _headline(s: dict) -> str:
@@ -66,7 +74,7 @@ def _task(dcfg: DictConfig) -> None:
         out = run_scenario(cfg, outdir)
     except (ConfigError, DataError) as err:
         fail(str(err))
-    log.info(_headline(out["summary"]))
+    log.info(out["headline"])
     log.info(f"simulated in {time.perf_counter() - start:.1f} s")
     print(f"influsim: results in {outdir}: " + ", ".join(p.name for p in out["files"].values()))
 

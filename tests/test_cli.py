@@ -5,7 +5,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import kernels as K
 from sim.results import simulate, summary, write_atomic
 
 from .conftest import run_cli, small_config
@@ -28,9 +27,11 @@ def test_run_writes_complete_outputs(tmp_path):
     series = pd.read_parquet(out / "timeseries.parquet")
     png = (out / "diffusion.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    assert set(series.message) == {"launch", "all"}
+    series = series[series.message == "all"]
     assert len(series) == 3 * 48 and set(series.replicate) == {0, 1, 2}
     final = series[series.hour == 47]
-    for metric, column in [("reach", "aware"), ("useful_reach", "useful_reach"),
+    for metric, column in [("reach", "reach"), ("useful_reach", "useful_reach"),
                            ("relays", "relayed"), ("adoptions", "adopted")]:
         m = summary_["metrics"][metric]
         assert m["mean"] == pytest.approx(final[column].mean())
@@ -38,12 +39,12 @@ def test_run_writes_complete_outputs(tmp_path):
     assert summary_["metrics"]["reach"]["mean"] > 0
     # per-hour mean and interval in summary.json are those of the stored series
     by_hour = series.groupby("hour")
-    for curve, column in [("reach", "aware"), ("useful_reach", "useful_reach"),
+    for curve, column in [("reach", "reach"), ("useful_reach", "useful_reach"),
                           ("adopters", "adopted"), ("relayers", "relayed")]:
         stored = summary_["hourly"][curve]
         assert np.allclose(stored["mean"], by_hour[column].mean().to_numpy())
         assert np.all(np.array(stored["ci95_low"]) <= np.array(stored["mean"]) + 1e-9)
-    assert (series.groupby("replicate").aware.diff().dropna() >= 0).all()   # cumulative
+    assert (series.groupby("replicate").reach.diff().dropna() >= 0).all()   # cumulative
     assert not list(out.glob(".*.tmp"))                                      # no leftovers
 
 
@@ -64,8 +65,8 @@ def test_same_seed_same_summary_whatever_the_thread_count(tmp_path):
 def test_replicates_are_reproducible_and_distinct():
     cfg = small_config(consumers=500, hours=36, replicates=4)
     a, b = simulate(cfg), simulate(cfg)
-    assert np.array_equal(a.hourly, b.hourly)
-    finals = a.cumulative()[:, -1, K.NEW_AWARE]
+    assert np.array_equal(a.curves, b.curves) and np.array_equal(a.flows, b.flows)
+    finals = a.final("reach")
     assert len(set(finals.tolist())) > 1          # replicates use different streams
     s = summary(a)
     assert s["metrics"]["reach"]["n"] == 4
@@ -107,7 +108,10 @@ BAD_EDGES = "# comment\n0 1\n1 2\n2 x\n"
     (["diffusion.relay_max.consumer=-0.1"], "diffusion.relay_max.consumer"),
     (["run.mode=turbo"], "run.mode"),
     (["message.topics=[1,0]"], "message.topics"),
-    (["campaign.target_segments=[9]"], "campaign.target_segments[0]"),
+    (["target.segments=[9]"], "target.segments[0]"),
+    (["campaign.kind=mass", "campaign.cpm=0"], "campaign.cpm"),
+    (["campaign.strategy=psychic"], "campaign.strategy"),
+    (["timing.launch_hour=24"], "timing.launch_hour"),
     (["campaign.seed_agents=[99999999]"], "campaign.seed_agents"),
     (["network=edgelist"], "network.path"),
     (["network=edgelist", "network.path=/nonexistent/edges.txt"], "/nonexistent/edges.txt"),

@@ -3,7 +3,9 @@ hour by hour, on random small graphs and a spread of rule settings."""
 import numpy as np
 import pytest
 
+from sim import kernels as K
 from sim import rng
+from sim.config import MessageConfig, MessageSlot
 from sim.model import InfluenceModel
 from sim.network import Network
 from sim.population import build_world
@@ -11,12 +13,14 @@ from sim.population import build_world
 from .conftest import small_config
 
 SETTINGS = [
-    # (window, talk_hours, activity, min_sources, relayers_adopt, mass_reach, contact_rate, half_life)
-    (1, 1, 1.0, 1, True, 0.0, 0.0, None),      # independent-cascade-like
-    (6, 1, 0.3, 1, True, 0.02, 0.0, 24.0),     # the default shape
-    (3, 3, 0.5, 2, False, 0.05, 0.0, 6.0),     # talkative relayers, social reinforcement
-    (4, 0, 0.6, 1, True, 0.01, 0.0, 12.0),     # relayers talk until the end
-    (2, 2, 0.8, 1, True, 0.03, 0.3, None),     # mixed chats on top of the network
+    # (window, talk_hours, activity, min_sources, relayers_adopt, mass_reach, contact_rate,
+    #  half_life, attention_limit, second message, budgeted hybrid)
+    (1, 1, 1.0, 1, True, 0.0, 0.0, None, 0, False, False),     # independent-cascade-like
+    (6, 1, 0.3, 1, True, 0.02, 0.0, 24.0, 5, False, False),    # the default shape
+    (3, 3, 0.5, 2, False, 0.05, 0.0, 6.0, 2, False, False),    # talkative, reinforcement, tight attention
+    (4, 0, 0.6, 1, True, 0.01, 0.0, 12.0, 0, True, False),     # talk until the end, two messages
+    (2, 2, 0.8, 1, True, 0.03, 0.3, None, 3, True, False),     # mixed chats on top of the network
+    (5, 2, 0.5, 1, True, 0.0, 0.0, 24.0, 1, True, True),       # counted ads + sponsored posts, 2 messages
 ]
 
 
@@ -33,22 +37,27 @@ def random_world(cfg, seed, density):
 @pytest.mark.parametrize("case", range(len(SETTINGS)))
 @pytest.mark.parametrize("graph_seed", [1, 2])
 def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
-    window, talk, activity, min_src, relayers_adopt, reach, contact, half_life = SETTINGS[case]
+    (window, talk, activity, min_src, relayers_adopt, reach, contact, half_life, limit, two,
+     budgeted) = SETTINGS[case]
     cfg = small_config(consumers=120 + 40 * graph_seed, bloggers=4, hours=30, seed=graph_seed)
     d = cfg.diffusion
-    d.attention_window, d.talk_hours = window, talk
+    d.attention_window, d.talk_hours, d.attention_limit = window, talk, limit
     d.adoption_min_sources, d.relayers_adopt = min_src, relayers_adopt
     d.relay_max.consumer, d.relay_max.blogger = 0.6, 0.9
-    d.adoption_prob = 0.5
-    d.weight_relevance = 0.5
+    d.adoption_prob, d.weight_relevance, d.ad_notice = 0.5, 0.5, 0.7
     cfg.message.interest = 0.9
     cfg.population.activity_mean = activity
     cfg.message.half_life_hours = half_life
-    cfg.campaign.mass_reach = reach
-    cfg.campaign.mass_hours = 10
-    cfg.campaign.brand_post_hours = [0, 5]
-    cfg.campaign.seed_agents = [3, 7]
+    c = cfg.campaign
+    c.mass_reach, c.mass_hours = reach, 10
+    c.brand_post_hours, c.seed_agents = [0, 5], [3, 7]
     cfg.network.contact_rate = contact
+    if two:
+        cfg.messages = {"teaser": MessageConfig(name="teaser", interest=0.8, promotional=0.1,
+                                                topics=[0.2, 1.0, 0, 0, 0, 0, 0, 0])}
+        c.message_mix = [MessageSlot("teaser", 0.4, 0), MessageSlot("launch", 0.6, 4)]
+    if budgeted:
+        c.kind, c.budget, c.strategy, c.cpm = "hybrid", 60.0, "greedy", 20.0
     world = random_world(cfg, graph_seed, density=6.0)
     fast = InfluenceModel(cfg, world=world, mode="fast")
     ref = InfluenceModel(cfg, world=world, mode="reference")
@@ -59,12 +68,16 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
             fast.step()
             ref.step()
             assert np.array_equal(fast.out, ref.out), f"hour {hour}: counts differ"
-            assert np.array_equal(fast.state.i32, ref.state.i32), f"hour {hour}: state differs"
+            assert np.array_equal(fast.state.st, ref.state.st), f"hour {hour}: state differs"
             assert np.array_equal(fast.state.seen_edge, ref.state.seen_edge)
             assert np.array_equal(fast.state.seen_ad, ref.state.seen_ad)
-        # the comparison must not be vacuous: the message went somewhere
-        assert (fast.state.relay_at >= 0).sum() > 0
-        assert (fast.state.aware_at >= 0).sum() > 10
+        assert np.array_equal(fast.spent, ref.spent)
+        # the comparison must not be vacuous: the messages went somewhere
+        for m in range(len(fast.messages)):
+            assert (fast.state.relay_at[m] >= 0).sum() > 0
+            assert (fast.state.aware_at[m] >= 0).sum() > 10
+        if 0 < limit <= 2:
+            assert np.array(fast.history)[:, :, K.MISSED].sum() > 0      # attention did bind
     fast.release()
     ref.release()
 
@@ -72,14 +85,17 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
 def test_reference_detects_a_changed_rule():
     """Sanity check of the test itself: a different relay cap makes the runs differ."""
     cfg = small_config(consumers=200, hours=24)
-    cfg.diffusion.relay_max.consumer = 0.6
+    cfg.diffusion.relay_max.consumer = 0.9
+    cfg.diffusion.weight_relevance, cfg.message.interest = 0.5, 0.9
+    cfg.campaign.seed_agents = list(range(0, 60, 3))
     world = random_world(cfg, 3, density=6.0)
     fast = InfluenceModel(cfg, world=world, mode="fast")
     ref = InfluenceModel(cfg, world=world, mode="reference")
     ref.rules.relay_max[0] = 0.3
     fast.run(24)
     ref.run(24)
-    assert not np.array_equal(fast.state.i32, ref.state.i32)
+    assert (fast.state.relay_at >= 0).sum() > 5
+    assert not np.array_equal(fast.state.st, ref.state.st)
 
 
 def test_counter_based_draws_agree_between_python_and_numba():
@@ -88,7 +104,7 @@ def test_counter_based_draws_agree_between_python_and_numba():
         seed, rep = int(gen.integers(0, 2**31)), int(gen.integers(0, 1000))
         key = rng.stream_key(seed, rep)
         args = [int(x) for x in gen.integers(0, 2**40, 4)]
-        purpose = int(gen.integers(1, 6))
+        purpose = int(gen.integers(1, 60))
         assert rng.draw_py(key, purpose, *args) == rng.draw(np.uint64(key), purpose, *args)
 
 

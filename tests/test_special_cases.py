@@ -4,7 +4,6 @@ import itertools
 import numpy as np
 from hydra import compose, initialize_config_dir
 
-from sim import kernels as K
 from sim.model import InfluenceModel
 from sim.network import Network
 from sim.population import build_world
@@ -43,7 +42,7 @@ def ic_config(p, n):
     d = cfg.diffusion
     d.relay_max.consumer = d.relay_max.blogger = d.relay_max.brand = p
     d.weight_interest = d.weight_relevance = d.weight_novelty = d.weight_trust = 0.0
-    d.attention_window, d.talk_hours = 1, 1
+    d.attention_window, d.talk_hours, d.attention_limit = 1, 1, 0
     c = cfg.campaign
     c.brand_post_hours, c.seed_top_bloggers, c.mass_reach = [], 0, 0.0
     c.seed_agents, c.seed_hour = [0], 0
@@ -60,7 +59,7 @@ def test_independent_cascade_matches_exact_small_graph_expectation():
     for r in range(reps):
         model.reset(r)
         model.run()
-        active[r] = (model.state.relay_at >= 0) | (model.state.seeded_at >= 0)
+        active[r] = (model.state.relay_at[0] >= 0) | (model.state.seeded_at[0] >= 0)
     model.release()
     exact = exact_activation(EDGES, N_NODES, seed=0, p=p)
     measured = active.mean(axis=0)
@@ -82,7 +81,7 @@ def test_independent_cascade_each_edge_is_tried_once():
     model.run()
     hops = {0: 0, 1: 1, 2: 1, 3: 2, 5: 2, 6: 2, 4: 3}   # shortest path lengths from node 0
     for v, h in hops.items():
-        first = model.state.seeded_at[v] if v == 0 else model.state.relay_at[v]
+        first = model.state.seeded_at[0, v] if v == 0 else model.state.relay_at[0, v]
         assert first == h, (v, first, h)
     model.release()
 
@@ -104,7 +103,7 @@ def test_bass_special_case_follows_the_discrete_recursion():
     n, p, q = cfg.population.consumers, cfg.campaign.mass_reach, cfg.network.contact_rate
     assert n >= 10_000 and (p, q) == (0.03, 0.38)
     result = simulate(cfg)
-    adopted = np.cumsum(result.hourly[:, :, K.NEW_ADOPT], axis=1) / n     # replicates x hours
+    adopted = result.curve("adopted") / n                           # replicates x hours
     expected = bass_recursion(p, q, cfg.run.hours)
     mean = adopted.mean(axis=0)
     se = adopted.std(axis=0, ddof=1) / np.sqrt(adopted.shape[0])

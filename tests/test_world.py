@@ -82,7 +82,7 @@ def test_email_eu_core_with_department_labels_runs(shared_networks):
     cfg.network.labels = str(shared_networks / "email-Eu-core-department-labels.txt")
     cfg.network.edge_meaning = "reaches"
     cfg.population.bloggers = 10
-    cfg.campaign.target_segments = [4, 14]
+    cfg.target.segments = [4, 14]
     model = InfluenceModel(cfg)
     pop, net = model.population, model.network
     raw = np.loadtxt(shared_networks / "email-Eu-core.txt", dtype=np.int64)
@@ -94,7 +94,7 @@ def test_email_eu_core_with_department_labels_runs(shared_networks):
     top10 = np.sort(net.follower_counts[:1005])[-10:]
     assert np.array_equal(np.sort(net.follower_counts[pop.kind == BLOGGER]), top10)
     result = simulate(cfg, model=model)
-    assert result.cumulative()[:, -1, 0].mean() > 10      # the message reached consumers
+    assert result.final("reach").mean() > 10      # the message reached consumers
     model.release()
 
 
@@ -109,7 +109,7 @@ def test_agents_are_views_onto_the_arrays():
     a.scepticism = 0.123
     assert model.population.scepticism[a.index] == 0.123
     model.run(24)
-    assert [x.aware for x in agents] == list(model.state.aware_at >= 0)
+    assert [x.aware for x in agents] == list(model.state.aware_at[0] >= 0)
     assert sum(x.exposures for x in agents) == model.state.exposures.sum() > 0
     model.release()
 

@@ -1,0 +1,167 @@
+"""What one replicate achieved, per message and in total, from the final state arrays.
+
+Every agent's state holds the hour it became aware, relayed, adopted or was seeded and
+who it credits, so curves and cascade statistics are read off those arrays after the
+run. "Total" counts an agent once however many messages reached it (reach, adopters)
+and adds up events (relays, seeds, impressions, spending).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import kernels as K
+from .population import BLOGGER, CONSUMER, KIND_NAMES
+
+CURVES = (["reach", "useful_reach", "relayed", "adopted", "useful_adopted", "seeded"]
+          + [f"{what}_{kind}" for what in ("aware", "relayed", "adopted") for kind in KIND_NAMES])
+FLOWS = ("impressions", "exposures", "missed_posts", "posts_this_hour")
+_FLOW_COLUMN = {"impressions": K.IMPRESSIONS, "exposures": K.EXPOSURES,
+                "missed_posts": K.MISSED, "posts_this_hour": K.POSTS}
+UNION = {"reach", "useful_reach", "adopted", "useful_adopted"} | {
+    f"{w}_{k}" for w in ("aware", "adopted") for k in KIND_NAMES}
+FINALS = ("reach", "useful_reach", "relays", "adoptions", "useful_adoptions", "seeded",
+          "impressions", "exposures", "missed_posts", "posts", "spent",
+          "amplification_per_seed", "amplification_per_1000_impressions", "cost_per_useful_contact",
+          "time_to_half_reach", "peak_hour", "cascade_depth_max", "cascade_depth_mean",
+          "organic_relay_share", "largest_relay_tree", "agents_relaying_to_k")
+
+
+def _cumulative(times, mask, hours):
+    t = times[mask & (times >= 0)]
+    return np.cumsum(np.bincount(t, minlength=hours)[:hours])
+
+
+def _first_time(times):
+    """Per agent, the earliest non-negative hour over messages (-1 if none)."""
+    big = np.where(times >= 0, times, np.iinfo(np.int32).max)
+    first = big.min(axis=0)
+    return np.where(first == np.iinfo(np.int32).max, -1, first)
+
+
+def _state_curves(aware, relay, adopt, seeded, kind, useful, hours, union):
+    """Cumulative curves for one message (union=False: per-message arrays are 1-D)."""
+    agents = (kind == CONSUMER) | (kind == BLOGGER)
+    out = {"reach": _cumulative(aware, agents, hours), "useful_reach": _cumulative(aware, useful, hours),
+           "adopted": _cumulative(adopt, kind >= 0, hours), "useful_adopted": _cumulative(adopt, useful, hours)}
+    for k, name in enumerate(KIND_NAMES):
+        out[f"aware_{name}"] = _cumulative(aware, kind == k, hours)
+        out[f"adopted_{name}"] = _cumulative(adopt, kind == k, hours)
+    if not union:
+        out["relayed"] = _cumulative(relay, kind >= 0, hours)
+        out["seeded"] = _cumulative(seeded, kind >= 0, hours)
+        for k, name in enumerate(KIND_NAMES):
+            out[f"relayed_{name}"] = _cumulative(relay, kind == k, hours)
+    return out
+
+
+def relay_trees(relay_at, relay_parent):
+    """Sizes of the relay trees of one message and relays caused per agent.
+
+    Roots are the posts nobody relayed: seeds, brand posts and each relay caused by an
+    ad (the ad is not an agent); a tree's size counts its root and every relayer below.
+    """
+    relayers = np.flatnonzero(relay_at >= 0)
+    n = relay_at.size
+    caused = np.bincount(relay_parent[relayers][relay_parent[relayers] >= 0], minlength=n)
+    if relayers.size == 0:
+        return np.zeros(0, np.int64), caused
+    up = np.arange(n)
+    parents = relay_parent[relayers]
+    up[relayers] = np.where(parents >= 0, parents, relayers)
+    while True:                      # pointer jumping until every member points at its root
+        nxt = up[up]
+        if np.array_equal(nxt, up):
+            break
+        up = nxt
+    members = np.union1d(relayers, parents[parents >= 0])
+    return np.bincount(np.unique(up[members], return_inverse=True)[1]), caused
+
+
+def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
+    """Curves [M+1, hours, C], flows [M+1, hours, F] and finals {name: [M+1]} of one replicate."""
+    st, pop = model.state, model.population
+    n_msg, hours = len(model.messages), hourly.shape[0]
+    kind, useful = pop.kind, model.useful.astype(bool)
+    curves = np.zeros((n_msg + 1, hours, len(CURVES)), np.int64)
+    for m in range(n_msg):
+        c = _state_curves(st.aware_at[m], st.relay_at[m], st.adopt_at[m], st.seeded_at[m], kind, useful,
+                          hours, union=False)
+        curves[m] = np.stack([c[name] for name in CURVES], axis=1)
+    total = _state_curves(_first_time(st.aware_at), None, _first_time(st.adopt_at), None, kind, useful,
+                          hours, union=True)
+    for col, name in enumerate(CURVES):
+        curves[n_msg, :, col] = total[name] if name in UNION else curves[:n_msg, :, col].sum(axis=0)
+    flows = np.zeros((n_msg + 1, hours, len(FLOWS)), np.int64)
+    for col, name in enumerate(FLOWS):
+        per_hour = hourly[:, :, _FLOW_COLUMN[name]].T                       # messages x hours
+        flows[:n_msg, :, col] = per_hour if name == "posts_this_hour" else np.cumsum(per_hour, axis=1)
+        flows[n_msg, :, col] = flows[:n_msg, :, col].sum(axis=0)
+
+    finals = {name: np.full(n_msg + 1, np.nan) for name in FINALS}
+    caused_total = np.zeros(pop.size, np.int64)
+    largest_all, depths_all = 0, []
+    launches = [model.launch_hour_of(m) for m in range(n_msg)]
+    for m in range(n_msg + 1):
+        c, f = curves[m, -1], flows[m, -1]
+        col = {name: c[i] for i, name in enumerate(CURVES)}
+        fcol = {name: f[i] for i, name in enumerate(FLOWS)}
+        relays, seeded = col["relayed"], col["seeded"]
+        spent = float(model.spent.sum() if m == n_msg else model.spent[m])
+        if m < n_msg:
+            sizes, caused = relay_trees(st.relay_at[m], st.relay_parent[m])
+            caused_total += caused
+            largest = int(sizes.max()) if sizes.size else 0
+            largest_all = max(largest_all, largest)
+            depth = st.aware_depth[m][st.aware_at[m] >= 0]
+            depths_all.append(depth)
+            agents_k = int((caused >= k_relays).sum())
+            launch = launches[m]
+        else:
+            largest, depth = largest_all, np.concatenate(depths_all)
+            agents_k = int((caused_total >= k_relays).sum())
+            launch = min([x for x in launches if x >= 0], default=-1)
+        reach_curve = curves[m, :, CURVES.index("reach")]
+        new_aware = np.diff(reach_curve, prepend=0)
+        final_reach = reach_curve[-1]
+        values = {
+            "reach": final_reach, "useful_reach": col["useful_reach"], "relays": relays,
+            "adoptions": col["adopted"], "useful_adoptions": col["useful_adopted"], "seeded": seeded,
+            "impressions": fcol["impressions"], "exposures": fcol["exposures"],
+            "missed_posts": fcol["missed_posts"], "posts": flows[m, :, FLOWS.index("posts_this_hour")].sum(),
+            "spent": spent,
+            "amplification_per_seed": relays / seeded if seeded else np.nan,
+            "amplification_per_1000_impressions": relays / (fcol["impressions"] / 1000) if fcol["impressions"] else np.nan,
+            "cost_per_useful_contact": (spent / col["useful_reach"]) if col["useful_reach"] else np.nan,
+            "time_to_half_reach": (int(np.argmax(reach_curve >= 0.5 * final_reach)) - launch + 1)
+            if final_reach > 0 and launch >= 0 else np.nan,
+            "peak_hour": int(np.argmax(new_aware)) if final_reach > 0 else np.nan,
+            "cascade_depth_max": depth.max() if depth.size else np.nan,
+            "cascade_depth_mean": depth.mean() if depth.size else np.nan,
+            "organic_relay_share": relays / (relays + seeded) if relays + seeded else np.nan,
+            "largest_relay_tree": largest,
+            "agents_relaying_to_k": agents_k,
+        }
+        for name in FINALS:
+            finals[name][m] = values[name]
+    return curves, flows, finals
+
+
+def attribution_table(model) -> pd.DataFrame:
+    """Who relayed to whom (one row per relay) in the model's current replicate."""
+    st, kind = model.state, model.population.kind
+    rows = []
+    for m, msg in enumerate(model.messages):
+        relayers = np.flatnonzero(st.relay_at[m] >= 0)
+        parents = st.relay_parent[m, relayers]
+        rows.append(pd.DataFrame({
+            "message": msg.name,
+            "source": parents,
+            "source_kind": np.where(parents >= 0, np.asarray(KIND_NAMES)[kind[np.maximum(parents, 0)]], "ad"),
+            "agent": relayers,
+            "agent_kind": np.asarray(KIND_NAMES)[kind[relayers]],
+            "hour": st.relay_at[m, relayers],
+            "depth": st.relay_depth[m, relayers],
+            "source_seeded": np.where(parents >= 0, st.seeded_at[m, np.maximum(parents, 0)] >= 0, False),
+        }))
+    return pd.concat(rows, ignore_index=True)
