@@ -7,6 +7,7 @@ metric's mean and 95% interval), `comparison.png` and a top-level `summary.json`
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -67,7 +68,7 @@ def run_comparison(cfg: Config, outdir: str | Path) -> dict:
         from .plots import plot_comparison
         files["chart"] = write_atomic(outdir / "comparison.png", lambda tmp: plot_comparison(results, tmp))
     best = table.sort_values("useful_reach_mean", ascending=False).iloc[0]
-    summary = {"comparison": table.to_dict(orient="records"), "best_useful_reach": best["scenario"],
+    summary = {"comparison": json.loads(table.to_json(orient="records")), "best_useful_reach": best["scenario"],
                "budget": cfg.campaign.budget, "replicates": cfg.run.replicates, "seed": cfg.run.seed}
     files["summary"] = write_json(outdir / "summary.json", summary)
     return {"table": table, "results": results, "files": files, "summary": summary}

@@ -100,7 +100,7 @@ class DiffusionConfig:
     weight_relevance: float = 1.0
     weight_novelty: float = 1.0
     weight_trust: float = 1.0
-    attention_window: int = 6           # hours a post stays visible in a follower's feed
+    attention_window: int = 3           # hours a post stays visible in a follower's feed
     talk_hours: int = 1                 # hours a relayer keeps posting (1 = one post; 0 = until the end)
     attention_limit: int = 5            # feed posts an agent reads per online hour (0 = no limit)
     ad_notice: float = 0.5              # chance a delivered ad impression is noticed

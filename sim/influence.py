@@ -99,7 +99,7 @@ def _sets_of_nodes(indptr, nodes, n):
 
 @njit(cache=True)
 def _greedy_cover(indptr, nodes, node_start, node_sets, candidates, costs, budget, per_euro):
-    """Greedy maximum coverage of RR sets under a budget; returns (picks, sets covered)."""
+    """Greedy maximum coverage of RR sets under a budget; returns (picks, their gains, sets covered)."""
     n = node_start.size - 1
     gain = np.zeros(n, np.int64)
     for j in candidates:
@@ -107,6 +107,7 @@ def _greedy_cover(indptr, nodes, node_start, node_sets, candidates, costs, budge
     covered = np.zeros(indptr.size - 1, np.bool_)
     chosen = np.zeros(n, np.bool_)
     picks = np.empty(candidates.size, np.int64)
+    gains = np.empty(candidates.size, np.int64)
     n_picks, total, left = 0, 0, budget
     while True:
         best, best_value = -1, 0.0
@@ -123,6 +124,7 @@ def _greedy_cover(indptr, nodes, node_start, node_sets, candidates, costs, budge
             break
         chosen[best] = True
         picks[n_picks] = best
+        gains[n_picks] = gain[best]
         n_picks += 1
         left -= costs[best]
         total += gain[best]
@@ -132,7 +134,7 @@ def _greedy_cover(indptr, nodes, node_start, node_sets, candidates, costs, budge
                 covered[r] = True
                 for q in range(indptr[r], indptr[r + 1]):
                     gain[nodes[q]] -= 1
-    return picks[:n_picks], total
+    return picks[:n_picks], gains[:n_picks], total
 
 
 class RRSets:
@@ -164,13 +166,17 @@ class RRSets:
             hit[self.node_sets[self.node_start[j]:self.node_start[j + 1]]] = True
         return hit.sum() * self.target_size / self.n_sets
 
-    def greedy(self, candidates, costs, budget: float) -> np.ndarray:
-        """Seeds by greedy coverage under `budget` (better of per-euro and plain passes)."""
+    def greedy(self, candidates, costs, budget: float, with_gains: bool = False):
+        """Seeds by greedy coverage under `budget` (better of per-euro and plain passes);
+        with `with_gains`, also each pick's marginal expected useful contacts."""
         cand = np.asarray(candidates, dtype=np.int64)
         costs = np.asarray(costs, dtype=np.float64)
         runs = [_greedy_cover(self.indptr, self.nodes, self.node_start, self.node_sets, cand, costs,
                               float(budget), per_euro) for per_euro in (True, False)]
-        return max(runs, key=lambda run: run[1])[0]
+        picks, gains, _ = max(runs, key=lambda run: run[2])
+        if with_gains:
+            return picks, gains * (self.target_size / self.n_sets)
+        return picks
 
 
 def rr_sets(model, m: int = 0) -> RRSets:

@@ -64,7 +64,7 @@ def _headline(s: dict) -> str:
             f"adoptions {fmt('adoptions')} (mean [95% interval], {s['replicates']} replicates)")
 
 
-@hydra.main(version_base="1.3", config_path=str(Path(CONFIG_DIR)), config_name="config")
+@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def _task(dcfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)     # Mesa logs every step at INFO
     try:
@@ -79,7 +79,7 @@ def _task(dcfg: DictConfig) -> None:
     print(f"influsim: results in {outdir}: " + ", ".join(p.name for p in out["files"].values()))
 
 
-def _precheck(argv: list[str]) -> None:
+def precheck(argv: list[str]) -> None:
     """Compose the config once up front (single runs) so that unknown groups, keys and
     malformed values get a one-line error and exit code 2 instead of Hydra's report."""
     if any(a.startswith("-") for a in argv):      # --multirun, --help, --cfg ...: Hydra's own business
@@ -99,7 +99,7 @@ def _precheck(argv: list[str]) -> None:
 
 
 def main() -> None:
-    _precheck(sys.argv[1:])
+    precheck(sys.argv[1:])
     _task()
 
 
