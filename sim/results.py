@@ -90,8 +90,11 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
             attribution = attribution_table(model)
         done, now = r + 1, time.perf_counter()
         first_done = first_done or now          # the first replicate includes JIT compilation
-        if done == reps or done == 1 or done % max(1, reps // 5) == 0:
-            per = (now - first_done) / (done - 1) if done > 1 else now - start
+        if done == 1:
+            progress(f"replicate 1/{reps} done, {now - start:.1f} s elapsed "
+                     "(the first one includes compiling the kernel on a cold cache)")
+        elif done == reps or done % max(1, reps // 5) == 0:
+            per = (now - first_done) / (done - 1)
             progress(f"replicate {done}/{reps} done, {now - start:.1f} s elapsed, "
                      f"~{per * (reps - done):.0f} s to go")
     pop = model.population
