@@ -49,7 +49,9 @@ def test_budget_is_never_exceeded(kind, timing):
                          "run.replicates=2", "run.hours=96")
     world, cache = build_world(cfg), {}
     strategies = ["random", "followers", "relevance", "influence", "greedy"] if kind != "mass" else ["-"]
-    cheapest = None
+    probe = InfluenceModel(cfg, world=world, cache=cache)
+    cheapest = probe.seed_costs[candidates(probe, "all")].min()
+    probe.release()
     for strategy, budget in itertools.product(strategies, [0.004, 3.0, 40.0, 150.0]):
         c = copy.deepcopy(cfg)
         c.campaign.budget = budget
@@ -58,8 +60,6 @@ def test_budget_is_never_exceeded(kind, timing):
         result = simulate(c, world=world, cache=cache, **QUIET)
         spent = result.final("spent")
         assert np.all(spent <= budget + 1e-9), (strategy, budget, spent)
-        model_costs = InfluenceModel(c, world=world, cache=cache).seed_costs
-        cheapest = model_costs[candidates(InfluenceModel(c, world=world, cache=cache), "all")].min()
         if budget < cheapest and kind == "targeted":        # not even one seed: nothing spent, said so
             assert np.all(spent == 0) and any("buys none" in note for note in result.notes)
         if budget == 0.004 and kind == "mass":               # below one impression
