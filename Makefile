@@ -3,23 +3,34 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.influsim-installed
 
-.PHONY: run test clean-numba-cache clean
+.PHONY: run test sweep clean-numba-cache clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+
+# runtime + the joblib launcher (local parallel sweeps)
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[joblib]'
+	@touch $@
+
+# + pytest and the Ray and SLURM (submitit) launchers the tests exercise
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,joblib,ray,slurm]'
+	@touch $@ $(VENV)/.installed-run
 
 ## Simulate the built-in default scenario (extra Hydra overrides: make run ARGS="run.replicates=5")
-run: $(STAMP)
+run: $(VENV)/.installed-run
 	$(BIN)/python -m sim.run $(ARGS)
 
 ## Run the test suite (numba's on-disk cache is cleared first: it is keyed on the kernel file only)
-test: $(STAMP) clean-numba-cache
+test: $(VENV)/.installed-test clean-numba-cache
 	$(BIN)/python -m pytest -q $(ARGS)
+
+## The ready-made sweep (targeted vs mass over message x target x timing) on all local cores
+sweep: $(VENV)/.installed-run
+	$(BIN)/python -m sim.run -m sweep=mix hydra/launcher=joblib $(ARGS)
 
 clean-numba-cache:
 	@find sim -name '*.nbi' -delete -o -name '*.nbc' -delete

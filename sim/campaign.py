@@ -82,6 +82,7 @@ class SponsoredPosts(Action):
 
     def initialize(self, model):
         costs = model.seed_costs[self.ranking]
+        self.cheapest = float(costs.min()) if costs.size else np.inf
         if self.budget > 0 and (not costs.size or costs.min() > self.budget):
             cheapest = f"the cheapest candidate costs {costs.min():,.2f}" if costs.size else "no candidates"
             model.notes.append(f"budget {self.budget:,.2f} for sponsored posts buys none: {cheapest}; "
@@ -98,6 +99,8 @@ class SponsoredPosts(Action):
         st, m, costs = model.state, self.message, model.seed_costs
         chosen, spent = [], 0.0
         for j in self.ranking:
+            if allowance - spent < self.cheapest:     # nothing else can fit
+                break
             if st.seeded_at[m, j] >= 0 or (self.skip_reached and st.aware_at[m, j] >= 0):
                 continue
             if spent + costs[j] <= allowance:

@@ -8,6 +8,7 @@ every state array.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import mesa
@@ -21,6 +22,10 @@ from .message import Message
 from .network import Network
 from .population import BRAND, CONSUMER, Population, build_world
 from .rng import ONLINE, draw_py, stream_key
+
+
+# Mesa logs every model.step at INFO; a run makes thousands of them.
+logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
 @dataclass

@@ -6,7 +6,9 @@ run with exit code 2 and a one-line message naming the key or the file and line.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,9 +16,12 @@ from pathlib import Path
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from . import sweep  # noqa: F401  (registers hydra/sweeper=influsim)
 from .config import Config, ConfigError, validate
+from .jobs import is_complete, write_done, write_error
 from .network import DataError
 
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
@@ -38,7 +43,7 @@ def to_config(dcfg: DictConfig) -> Config:
     return validate(cfg)
 
 
-def run_scenario(cfg: Config, outdir: str | Path) -> dict:
+def run_scenario(cfg: Config, outdir: str | Path, progress=None) -> dict:
     """Simulate `cfg` (or each scenario of `cfg.comparison`) and write the result files."""
     if cfg.comparison:
         from .compare import run_comparison
@@ -49,7 +54,7 @@ def run_scenario(cfg: Config, outdir: str | Path) -> dict:
                  f"spent {r.spent_mean:9,.2f}" for r in t.itertuples()]
         return {"headline": "scenarios by useful reach:\n" + "\n".join(lines), "files": out["files"]}
     from .results import simulate, summary, write_outputs
-    result = simulate(cfg)
+    result = simulate(cfg, progress=progress)
     files = write_outputs(result, outdir, plot=cfg.run.plot)
     return {"headline": _headline(summary(result)), "files": files}
 
@@ -67,16 +72,50 @@ def _headline(s: dict) -> str:
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def _task(dcfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)     # Mesa logs every step at INFO
+    hydra_cfg = HydraConfig.get()
+    outdir = Path(hydra_cfg.runtime.output_dir)
+    if hydra_cfg.mode == RunMode.MULTIRUN:
+        _sweep_job(dcfg, outdir, list(hydra_cfg.overrides.task), hydra_cfg)
+        return
     try:
         cfg = to_config(dcfg)
-        outdir = Path(HydraConfig.get().runtime.output_dir)
         start = time.perf_counter()
         out = run_scenario(cfg, outdir)
     except (ConfigError, DataError) as err:
         fail(str(err))
+    write_done(outdir, out["files"].values(), hydra_cfg.overrides.task, time.perf_counter() - start)
     log.info(out["headline"])
     log.info(f"simulated in {time.perf_counter() - start:.1f} s")
     print(f"influsim: results in {outdir}: " + ", ".join(p.name for p in out["files"].values()))
+
+
+def _sweep_job(dcfg: DictConfig, outdir: Path, overrides: list[str], hydra_cfg) -> None:
+    """One job of a sweep: skip it if complete, record any error instead of exiting."""
+    if is_complete(outdir):
+        log.info(f"{outdir.name}: already complete, skipped")
+        return
+    _limit_threads(hydra_cfg)
+    start = time.perf_counter()
+    try:
+        cfg = to_config(dcfg)
+        out = run_scenario(cfg, outdir, progress=log.debug)
+    except Exception as err:
+        write_error(outdir, err, overrides)
+        log.error(f"{outdir.name}: failed: {err}")
+        raise
+    write_done(outdir, out["files"].values(), overrides, time.perf_counter() - start)
+    log.info(f"{outdir.name}: done in {time.perf_counter() - start:.1f} s")
+
+
+def _limit_threads(hydra_cfg) -> None:
+    """Parallel workers share the cores: numba threads per worker = cores / workers."""
+    launcher = hydra_cfg.launcher
+    workers = 1
+    if "joblib" in str(launcher.get("_target_", "")):
+        n_jobs = int(launcher.get("n_jobs", -1) or -1)
+        workers = os.cpu_count() if n_jobs < 0 else n_jobs
+    import numba
+    numba.set_num_threads(max(1, min(numba.config.NUMBA_NUM_THREADS, (os.cpu_count() or 1) // max(workers, 1))))
 
 
 def precheck(argv: list[str]) -> None:
@@ -98,8 +137,21 @@ def precheck(argv: list[str]) -> None:
         fail(first)
 
 
+def stable_sweep_dir(argv: list[str]) -> list[str]:
+    """Name the sweep folder after the command's overrides (launcher settings excluded), so
+    rerunning the same sweep finds its earlier jobs: multirun/<overrides>."""
+    if any(a.startswith("hydra.sweep.dir=") for a in argv):
+        return argv
+    task = sorted(a for a in argv if not a.startswith("-") and not a.lstrip("+~").startswith("hydra"))
+    name = " ".join(task).replace("/", "_").replace(" ", "__").replace("'", "") or "default"
+    if len(name) > 80:
+        name = name[:60] + "-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    return argv + [f"hydra.sweep.dir='multirun/{name}'"]
+
+
 def main() -> None:
     precheck(sys.argv[1:])
+    sys.argv = sys.argv[:1] + stable_sweep_dir(sys.argv[1:])
     _task()
 
 
