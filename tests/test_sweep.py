@@ -1,0 +1,170 @@
+"""Sweeps: resume after a kill, failures recorded, collect, launchers agree (basic, joblib,
+Ray on a local loopback cluster, submitit's local executor)."""
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hydra import compose, initialize_config_dir
+
+from sim.run import CONFIG_DIR, stable_sweep_dir
+
+from .conftest import ROOT, run_cli
+
+SMALL = ["population=small", "run.replicates=2", "run.hours=24", "run.plot=false"]
+METRICS = ["reach", "useful_reach", "relays", "adoptions", "spent", "cascade_depth_max"]
+
+
+def metric_columns(table: pd.DataFrame) -> pd.DataFrame:
+    cols = [f"{m}_{s}" for m in METRICS for s in ("mean", "ci95_low", "ci95_high")]
+    return table.sort_values("job").reset_index(drop=True)[["job", "status", *cols]]
+
+
+def snapshot(job_dir: Path) -> dict:
+    return {str(p.relative_to(job_dir)): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(job_dir.rglob("*")) if p.is_file()}
+
+
+def done_dirs(sweep_dir: Path) -> list[Path]:
+    return sorted(p.parent for p in sweep_dir.glob("*/done.json"))
+
+
+def test_interrupted_sweep_resumes_without_recomputing(tmp_path):
+    sweep_dir = tmp_path / "sweep"
+    args = [*SMALL, "run.hours=48", "run.seed=0,1,2,3,4,5,6,7", f"hydra.sweep.dir={sweep_dir}"]
+    proc = subprocess.Popen([sys.executable, "-m", "sim.run", "-m", *args], cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while len(done_dirs(sweep_dir)) < 2 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)               # the parent dies mid-sweep
+    proc.wait()
+    finished = done_dirs(sweep_dir)
+    assert 2 <= len(finished) < 8, len(finished)
+    before = {d.name: snapshot(d) for d in finished}
+    time.sleep(0.05)
+    rerun = run_cli("-m", *args)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert f"{len(finished)} already complete" in rerun.stdout + rerun.stderr
+    for d in finished:                                 # not recomputed: same files, times and bytes
+        assert snapshot(d) == before[d.name]
+    table = pd.read_csv(sweep_dir / "sweep.csv")
+    assert len(table) == 8 and (table.status == "done").all()
+    assert sorted(table["run.seed"]) == list(range(8))
+    assert "[sweep] 8/8 jobs complete" in (sweep_dir / "progress.log").read_text()
+
+
+def test_a_failing_job_is_recorded_and_the_others_finish(tmp_path):
+    sweep_dir = tmp_path / "sweep"
+    args = [*SMALL, "message.interest=0.5,1.5", "run.seed=0,1", f"hydra.sweep.dir={sweep_dir}"]
+    proc = run_cli("-m", *args)
+    assert proc.returncode == 1
+    assert "2 of 4 jobs failed" in proc.stderr
+    table = pd.read_csv(sweep_dir / "sweep.csv")
+    assert len(table) == 4
+    failed = table[table.status == "failed"]
+    assert set(failed["message.interest"]) == {1.5}
+    assert failed.error.str.contains("message.interest: must be a probability").all()
+    assert table[table.status == "done"].reach_mean.gt(0).all()
+    good = [d for d in done_dirs(sweep_dir)]
+    before = {d.name: snapshot(d) for d in good}
+    again = run_cli("-m", *args)                       # reruns only the failed ones
+    assert again.returncode == 1 and "2 already complete, 2 to run" in again.stdout + again.stderr
+    assert {d.name: snapshot(d) for d in good} == before
+
+
+def test_collect_rebuilds_the_table(tmp_path):
+    sweep_dir = tmp_path / "sweep"
+    assert run_cli("-m", *SMALL, "campaign=mass,owned", f"hydra.sweep.dir={sweep_dir}").returncode == 0
+    original = pd.read_csv(sweep_dir / "sweep.csv")
+    long = pd.read_parquet(sweep_dir / "sweep.parquet")
+    assert len(original) == 2 and len(long) == 2 * len({m for m in long.metric})
+    (sweep_dir / "sweep.csv").unlink()
+    (sweep_dir / "sweep.parquet").unlink()
+    proc = subprocess.run([sys.executable, "-m", "sim.collect", str(sweep_dir)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and "2 rows (2 done)" in proc.stdout
+    pd.testing.assert_frame_equal(pd.read_csv(sweep_dir / "sweep.csv"), original)
+    pd.testing.assert_frame_equal(pd.read_parquet(sweep_dir / "sweep.parquet"), long)
+    bad = subprocess.run([sys.executable, "-m", "sim.collect", str(tmp_path / "nope")], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "usage" in bad.stderr
+
+
+def test_identical_rows_whatever_the_launcher_and_workers(tmp_path):
+    tables = {}
+    for name, launcher in [("basic", []), ("joblib1", ["hydra/launcher=joblib", "hydra.launcher.n_jobs=1"]),
+                           ("joblib2", ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]),
+                           ("submitit", ["hydra/launcher=slurm_local"])]:
+        sweep_dir = tmp_path / name
+        proc = run_cli("-m", *SMALL, "campaign=mass,targeted", "run.seed=0,1", *launcher,
+                       f"hydra.sweep.dir={sweep_dir}")
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        tables[name] = metric_columns(pd.read_csv(sweep_dir / "sweep.csv"))
+    assert len(tables["basic"]) == 4 and (tables["basic"].status == "done").all()
+    for name, table in tables.items():
+        pd.testing.assert_frame_equal(table, tables["basic"], obj=name)
+
+
+@pytest.fixture
+def ray_cluster(tmp_path):
+    """A Ray head node on loopback only, started and stopped by the test."""
+    ray = Path(sys.executable).parent / "ray"
+    if not ray.exists():
+        pytest.skip("ray is not installed (pip install -e '.[ray]')")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0"}
+    temp = tempfile.mkdtemp(prefix="ray", dir="/tmp")         # Ray's socket paths must stay short
+    try:
+        start = subprocess.run([str(ray), "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}",
+                                "--num-cpus=2", "--include-dashboard=false", "--disable-usage-stats",
+                                f"--temp-dir={temp}"], env=env, capture_output=True, text=True)
+        assert start.returncode == 0, start.stderr[-2000:]
+        said = re.sub(r"\x1b\[[0-9;]*m", "", start.stdout + start.stderr)
+        assert "Local node IP: 127.0.0.1" in said          # nothing but loopback
+        yield f"127.0.0.1:{port}", env
+    finally:
+        subprocess.run([str(ray), "stop", "--force"], env=env, capture_output=True)
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_ray_launcher_gives_the_joblib_rows(tmp_path, ray_cluster):
+    address, env = ray_cluster
+    common = [*SMALL, "campaign=mass,targeted", "run.seed=0,1"]
+    on_ray = run_cli("-m", *common, "hydra/launcher=ray_cluster", f"hydra.launcher.ray.init.address={address}",
+                     f"hydra.sweep.dir={tmp_path / 'ray_sweep'}", env=env)
+    assert on_ray.returncode == 0, on_ray.stderr[-3000:]
+    local = run_cli("-m", *common, "hydra/launcher=joblib", f"hydra.sweep.dir={tmp_path / 'joblib_sweep'}")
+    assert local.returncode == 0, local.stderr[-2000:]
+    ray_table = metric_columns(pd.read_csv(tmp_path / "ray_sweep" / "sweep.csv"))
+    assert len(ray_table) == 4 and (ray_table.status == "done").all()
+    pd.testing.assert_frame_equal(ray_table, metric_columns(pd.read_csv(tmp_path / "joblib_sweep" / "sweep.csv")))
+
+
+def test_sweep_folder_is_named_after_the_command():
+    a = stable_sweep_dir(["-m", "sweep=mix", "hydra/launcher=joblib"])
+    b = stable_sweep_dir(["-m", "hydra/launcher=ray_cluster", "sweep=mix"])
+    assert a[-1] == b[-1] == "hydra.sweep.dir='multirun/sweep=mix'"
+    assert stable_sweep_dir(["-m", "x=1", "hydra.sweep.dir=/elsewhere"])[-1] == "hydra.sweep.dir=/elsewhere"
+    long = stable_sweep_dir(["-m"] + [f"message.interest={v / 100}" for v in range(30)])[-1]
+    assert len(long) < 120
+
+
+def test_mix_sweep_covers_message_target_timing_for_targeted_and_mass():
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        cfg = compose(config_name="config", overrides=["sweep=mix"], return_hydra_config=True)
+    params = cfg.hydra.sweeper.params
+    assert set(params) >= {"campaign", "message", "target", "timing"}
+    assert set(params.campaign.split(",")) == {"mass", "targeted"}
+    assert cfg.hydra.sweeper._target_.endswith("InflusimSweeper")
