@@ -170,6 +170,8 @@ class RunConfig:
     mode: str = "fast"                  # fast (numba kernel) | reference (plain-Python agent steps)
     plot: bool = True
     influencer_k: int = 3               # "agents who relayed to at least k others"
+    influencers: bool = True            # write influencers.csv (top 100 by influence) with the results
+    report: bool = True                 # write report.html / report.pdf after a run or comparison
 
 
 @dataclass

@@ -43,8 +43,10 @@ def to_config(dcfg: DictConfig) -> Config:
     return validate(cfg)
 
 
-def run_scenario(cfg: Config, outdir: str | Path, progress=None) -> dict:
-    """Simulate `cfg` (or each scenario of `cfg.comparison`) and write the result files."""
+def run_scenario(cfg: Config, outdir: str | Path, progress=None, extras: bool = True) -> dict:
+    """Simulate `cfg` (or each scenario of `cfg.comparison`) and write the result files;
+    with `extras`, also influencers.csv and the report when the run config asks for them."""
+    outdir = Path(outdir)
     if cfg.comparison:
         from .compare import run_comparison
         out = run_comparison(cfg, outdir)
@@ -52,11 +54,25 @@ def run_scenario(cfg: Config, outdir: str | Path, progress=None) -> dict:
         lines = [f"{r.scenario:>22}: useful reach {r.useful_reach_mean:9,.0f} "
                  f"[{r.useful_reach_ci95_low:,.0f}, {r.useful_reach_ci95_high:,.0f}], "
                  f"spent {r.spent_mean:9,.2f}" for r in t.itertuples()]
-        return {"headline": "scenarios by useful reach:\n" + "\n".join(lines), "files": out["files"]}
-    from .results import simulate, summary, write_outputs
-    result = simulate(cfg, progress=progress)
-    files = write_outputs(result, outdir, plot=cfg.run.plot)
-    return {"headline": _headline(summary(result)), "files": files}
+        out = {"headline": "scenarios by useful reach:\n" + "\n".join(lines), "files": out["files"]}
+    else:
+        from .results import simulate, summary, write_outputs
+        result = simulate(cfg, progress=progress)
+        out = {"headline": _headline(summary(result)), "files": write_outputs(result, outdir, plot=cfg.run.plot)}
+    if extras and cfg.run.influencers:
+        from .influence import influence_table
+        from .results import write_atomic
+        table = influence_table(cfg).head(100)
+        out["files"]["influencers"] = write_atomic(outdir / "influencers.csv",
+                                                   lambda tmp: table.to_csv(tmp, index=False))
+    return out
+
+
+def write_report(outdir: Path) -> Path | None:
+    """The one-page report of a finished run or comparison (report.html, report.pdf, figures)."""
+    from .report import build_report
+    rep, files = build_report(outdir)
+    return files["html"]
 
 
 def _headline(s: dict) -> str:
@@ -83,10 +99,13 @@ def _task(dcfg: DictConfig) -> None:
         out = run_scenario(cfg, outdir)
     except (ConfigError, DataError) as err:
         fail(str(err))
-    write_done(outdir, out["files"].values(), hydra_cfg.overrides.task, time.perf_counter() - start)
     log.info(out["headline"])
     log.info(f"simulated in {time.perf_counter() - start:.1f} s")
+    report = write_report(outdir) if cfg.run.report else None
+    write_done(outdir, out["files"].values(), hydra_cfg.overrides.task, time.perf_counter() - start)
     print(f"influsim: results in {outdir}: " + ", ".join(p.name for p in out["files"].values()))
+    if report:
+        print(f"influsim: report: {report}")
 
 
 def _sweep_job(dcfg: DictConfig, outdir: Path, overrides: list[str], hydra_cfg) -> None:
@@ -98,7 +117,7 @@ def _sweep_job(dcfg: DictConfig, outdir: Path, overrides: list[str], hydra_cfg) 
     start = time.perf_counter()
     try:
         cfg = to_config(dcfg)
-        out = run_scenario(cfg, outdir, progress=log.debug)
+        out = run_scenario(cfg, outdir, progress=log.debug, extras=False)
     except Exception as err:
         write_error(outdir, err, overrides)
         log.error(f"{outdir.name}: failed: {err}")

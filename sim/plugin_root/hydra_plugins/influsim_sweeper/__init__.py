@@ -104,6 +104,13 @@ class InflusimSweeper(BasicSweeper):
         table = collect(sweep_dir, job_dirs=job_dirs)
         failed = [d for d in job_dirs if not is_complete(d)]
         log.info(f"[sweep] results: {sweep_dir / 'sweep.csv'} ({len(table)} rows), {sweep_dir / 'sweep.parquet'}")
+        if len(table) and (table.status == "done").any():
+            try:
+                from sim.report import build_report
+                _, files = build_report(sweep_dir)
+                print(f"influsim: report: {files['html']}")
+            except Exception as err:          # a report problem must not lose the sweep's table
+                log.error(f"[sweep] the report failed: {type(err).__name__}: {err}")
         if failed:
             print(f"influsim: {len(failed)} of {len(jobs)} jobs failed (errors in {sweep_dir / 'sweep.csv'}); "
                   "rerun the same command to retry only those", file=sys.stderr)

@@ -1,0 +1,261 @@
+"""The report's figures, drawn from result files only, in one projector-friendly style.
+
+Each function takes data read from a result folder and returns `(figure, drawn)`:
+the matplotlib figure (the caller saves it as PNG, SVG and a PDF page) and the numbers
+it drew, so tests can check a figure against the stored data.
+"""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from .plots import OKABE_ITO, STYLE  # noqa: E402
+
+KIND_COLOURS = {"consumer": OKABE_ITO[0], "blogger": OKABE_ITO[1], "brand": OKABE_ITO[5], "ad": OKABE_ITO[7]}
+CURVE_LABELS = {"reach": "Aware (reach)", "useful_reach": "Useful reach (aware in target)",
+                "adopted": "Adopters"}
+
+
+def mean_band(values: np.ndarray):
+    """Mean over replicates (rows) and the 95% interval of the mean."""
+    n = values.shape[0]
+    mean = values.mean(axis=0)
+    if n < 2:
+        return mean, mean, mean
+    half = stats.t.ppf(0.975, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
+    return mean, np.maximum(mean - half, 0), mean + half
+
+
+def per_replicate(series: pd.DataFrame, column: str) -> np.ndarray:
+    """replicates x hours array of one timeseries column (message 'all')."""
+    total = series[series.message == "all"] if "message" in series else series
+    return total.pivot(index="replicate", columns="hour", values=column).to_numpy(dtype=float)
+
+
+def _finish(fig, source: str):
+    fig.text(0.01, 0.01, source, fontsize=11, color="#444444")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return fig
+
+
+def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
+    """Aware, useful reach and adopters over time, one line (and 95% band) per scenario."""
+    drawn = {}
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 3, figsize=(18, 6.5), dpi=100, sharex=True)
+        for ax, column in zip(axes, CURVE_LABELS):
+            for k, (name, frame) in enumerate(series.items()):
+                values = per_replicate(frame, column)
+                mean, low, high = mean_band(values)
+                hours = np.arange(1, mean.size + 1)
+                colour = OKABE_ITO[k % len(OKABE_ITO)]
+                ax.plot(hours, mean, color=colour, lw=2.4, label=name, ls="-" if k < 8 else "--")
+                ax.fill_between(hours, low, high, color=colour, alpha=0.2, lw=0)
+                drawn[f"{column}:{name}"] = mean
+            ax.set_title(CURVE_LABELS[column])
+            ax.set_xlabel("Hours since start of the run")
+            ax.set_ylabel("Agents (cumulative count)")
+            ax.set_xticks(np.arange(0, mean.size + 1, 24 if mean.size > 48 else max(1, mean.size // 6)))
+            ax.grid(alpha=0.3)
+        if len(series) > 1:
+            axes[-1].legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        fig.suptitle(title, fontsize=19)
+    return _finish(fig, source), drawn
+
+
+def strategy_bars(table: pd.DataFrame, source: str, budget: float):
+    """Useful reach, cost per useful contact and amplification per strategy, with 95% intervals."""
+    panels = [("useful_reach", "Useful reach", "agents", "{:,.0f}"),
+              ("cost_per_useful_contact", "Cost per useful contact", "currency units per contact", "{:,.2f}"),
+              ("amplification", "Amplification", "relays per seed or per 1k impressions", "{:,.2f}")]
+    drawn = {}
+    t = table.copy()
+    seed = t["amplification_per_seed_mean"].notna()
+    for part in ("mean", "ci95_low", "ci95_high"):
+        t[f"amplification_{part}"] = np.where(seed, t[f"amplification_per_seed_{part}"],
+                                              t[f"amplification_per_1000_impressions_{part}"])
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 3, figsize=(18, 7), dpi=100)
+        y = np.arange(len(t))
+        for ax, (metric, title, unit, fmt) in zip(axes, panels):
+            mean = t[f"{metric}_mean"].to_numpy(dtype=float)
+            low = t[f"{metric}_ci95_low"].to_numpy(dtype=float)
+            high = t[f"{metric}_ci95_high"].to_numpy(dtype=float)
+            colours = [OKABE_ITO[k % len(OKABE_ITO)] for k in range(len(t))]
+            ax.barh(y, np.nan_to_num(mean), color=colours, alpha=0.85)
+            err = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
+            ax.errorbar(np.nan_to_num(mean), y, xerr=err, fmt="none", ecolor="black", capsize=4, lw=1.5)
+            for yi, m, h in zip(y, mean, high):
+                ax.text(0 if np.isnan(m) else np.nanmax([m, h]), yi, "  n/a" if np.isnan(m) else "  " + fmt.format(m),
+                        va="center", fontsize=12)
+            ax.set_xlim(0, 1.25 * np.nanmax(np.append(high, 1e-9)))
+            if metric == "amplification":
+                labels = [f"{s} ({'per seed' if sd else 'per 1k impr.'})" for s, sd in zip(t.scenario, seed)]
+            else:
+                labels = list(t.scenario)
+            ax.set_yticks(y, labels)
+            ax.invert_yaxis()
+            ax.set_title(title)
+            ax.set_xlabel(unit)
+            ax.grid(axis="x", alpha=0.3)
+            drawn[metric] = mean
+            if ax is not axes[0]:
+                ax.set_yticklabels(labels if metric == "amplification" else [])
+        fig.suptitle(f"Strategies at the same budget ({budget:,.0f}): bars = mean, whiskers = 95% interval",
+                     fontsize=19)
+    return _finish(fig, source), drawn
+
+
+def sweep_heatmap(table: pd.DataFrame, metric: str, x: str, y: str, facet: str | None, source: str):
+    """A metric over two swept parameters (mean over the others); best cell outlined."""
+    col = f"{metric}_mean"
+    facets = sorted(table[facet].dropna().unique(), key=str) if facet else [None]
+    drawn = {}
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, len(facets), figsize=(7.5 * len(facets) + 2, 7.5), dpi=100, squeeze=False)
+        grids = {f: (table if f is None else table[table[facet] == f]).pivot_table(
+            index=y, columns=x, values=col, aggfunc="mean") for f in facets}
+        best_value = max(np.nanmax(g.to_numpy(dtype=float)) for g in grids.values())
+        vmin = min(np.nanmin(g.to_numpy(dtype=float)) for g in grids.values())
+        vmax = best_value
+        for ax, f in zip(axes[0], facets):
+            grid = grids[f]
+            values = grid.to_numpy(dtype=float)
+            image = ax.imshow(values, cmap="viridis", vmin=vmin, vmax=vmax, aspect="auto")
+            ax.set_xticks(range(grid.shape[1]), [str(v) for v in grid.columns], rotation=20)
+            ax.set_yticks(range(grid.shape[0]), [str(v) for v in grid.index])
+            ax.set_xlabel(x)
+            ax.set_ylabel(y)
+            ax.set_title(f"{facet} = {f}" if facet else metric.replace("_", " "))
+            for (i, j), v in np.ndenumerate(values):
+                ax.text(j, i, f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}", ha="center", va="center",
+                        color="white" if v < (vmin + vmax) / 2 else "black", fontsize=13)
+            i, j = np.unravel_index(np.nanargmax(values), values.shape)
+            best_here = np.isclose(values[i, j], best_value)
+            ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=5 if best_here else 2,
+                                       ec="#D55E00" if best_here else "white"))
+            drawn[str(f)] = grid
+        fig.subplots_adjust(left=0.1, right=0.86, bottom=0.22, top=0.84, wspace=0.35)
+        fig.colorbar(image, cax=fig.add_axes([0.89, 0.22, 0.015, 0.62]), label=metric.replace("_", " ") + " (mean)")
+        fig.suptitle(f"{metric.replace('_', ' ').capitalize()} across the sweep (mean over other parameters; "
+                     "best cell outlined in red)",
+                     fontsize=19)
+        fig.text(0.01, 0.01, source, fontsize=11, color="#444444")
+    return fig, drawn
+
+
+def budget_curve(table: pd.DataFrame, budget: str, group: str, metric: str, source: str):
+    """A metric against budget, one line (with 95% intervals) per strategy."""
+    drawn = {}
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(12, 7), dpi=100)
+        for k, (name, part) in enumerate(table.groupby(group)):
+            part = part.groupby(budget)[[f"{metric}_mean", f"{metric}_ci95_low", f"{metric}_ci95_high"]].mean()
+            colour = OKABE_ITO[k % len(OKABE_ITO)]
+            ax.plot(part.index, part[f"{metric}_mean"], "o-", color=colour, lw=2.4, label=str(name))
+            ax.fill_between(part.index, part[f"{metric}_ci95_low"], part[f"{metric}_ci95_high"],
+                            color=colour, alpha=0.2, lw=0)
+            drawn[str(name)] = part[f"{metric}_mean"]
+        ax.set_xlabel("Budget (currency units)")
+        ax.set_ylabel(metric.replace("_", " ") + " (agents)")
+        ax.set_title(f"{metric.replace('_', ' ').capitalize()} against budget")
+        ax.grid(alpha=0.3)
+        ax.legend(frameon=False)
+    return _finish(fig, source), drawn
+
+
+def tree_layout(edges: pd.DataFrame):
+    """Layered positions for a forest: y = depth, x = order of leaves under each root."""
+    children: dict[int, list[int]] = {}
+    for src, dst in zip(edges.source, edges.agent):
+        children.setdefault(int(src), []).append(int(dst))
+    targets = set(int(a) for a in edges.agent)
+    roots = [r for r in children if r not in targets]
+    pos, next_x = {}, [0.0]
+
+    def place(node, depth):
+        kids = children.get(node, [])
+        if not kids:
+            pos[node] = (next_x[0], -depth)
+            next_x[0] += 1
+            return pos[node][0]
+        xs = [place(k, depth + 1) for k in kids]
+        pos[node] = (sum(xs) / len(xs), -depth)
+        return pos[node][0]
+
+    for root in sorted(roots, key=lambda r: -len(children.get(r, []))):
+        place(root, 0)
+        next_x[0] += 1
+    return pos
+
+
+def influence_network(attribution: pd.DataFrame, kinds: dict, source: str, max_relays: int = 3000):
+    """Who relayed to whom in one replicate: agents coloured by kind, sized by relays caused."""
+    edges = attribution[attribution.message == attribution.message.iloc[0]] if len(attribution) else attribution
+    edges = edges.copy()
+    note = ""
+    ad_ids = {}
+    for k, row in enumerate(edges.itertuples()):   # each ad-caused relay hangs from its own "ad" node
+        if row.source < 0:
+            ad_ids[row.Index] = -(k + 10)
+    edges.loc[list(ad_ids), "source"] = list(ad_ids.values())
+    if len(edges) > max_relays:                    # keep the largest trees whole
+        sizes = edges.groupby("source").size()
+        keep = set(sizes.sort_values(ascending=False).index[: max_relays // 4])
+        edges = edges[edges.source.isin(keep) | edges.agent.isin(keep)].head(max_relays)
+        note = f" Showing {len(edges):,} of {len(attribution):,} relays (the largest cascades)."
+    pos = tree_layout(edges)
+    caused = edges.groupby("source").size()
+    drawn = {"caused": caused, "edges": len(edges)}
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(16, 9), dpi=100)
+        for src, dst in zip(edges.source, edges.agent):
+            (x0, y0), (x1, y1) = pos[int(src)], pos[int(dst)]
+            ax.plot([x0, x1], [y0, y1], color="#999999", lw=0.6, zorder=1)
+        nodes = list(pos)
+        kind_of = {**{int(a): k for a, k in zip(edges.agent, edges.agent_kind)},
+                   **{int(s): (k if s >= 0 else "ad") for s, k in zip(edges.source, edges.source_kind)}}
+        for kind, colour in KIND_COLOURS.items():
+            group = [v for v in nodes if kind_of.get(v) == kind]
+            if not group:
+                continue
+            ax.scatter([pos[v][0] for v in group], [pos[v][1] for v in group],
+                       s=[20 + 25 * caused.get(v, 0) for v in group], color=colour, label=kind,
+                       edgecolor="white", lw=0.5, zorder=2)
+        ax.set_yticks(sorted({int(y) for _, y in pos.values()}),
+                      [str(-int(y)) for y in sorted({int(y) for _, y in pos.values()})])
+        ax.set_ylabel("Relay hops from the campaign's own posts")
+        ax.set_xticks([])
+        ax.set_title(f"Influence network: who relayed to whom (replicate 0, {len(edges):,} relays)")
+        ax.legend(title="agent kind (size = relays caused)", frameon=False, loc="lower right")
+        for side in ("top", "right", "bottom"):
+            ax.spines[side].set_visible(False)
+    return _finish(fig, source + note), drawn
+
+
+def influencer_ranking(influencers: pd.DataFrame, source: str, top: int = 15):
+    """Top agents by influence score, next to their follower counts."""
+    t = influencers.head(top)
+    drawn = {"agent": t.agent.tolist(), "influence": t.influence.to_numpy(), "followers": t.followers.to_numpy()}
+    with plt.rc_context(STYLE):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(16, 8), dpi=100, sharey=True)
+        y = np.arange(len(t))
+        labels = [f"#{r} agent {a} ({k})" for r, a, k in zip(t["rank"], t.agent, t.kind)]
+        colours = [KIND_COLOURS.get(k, OKABE_ITO[7]) for k in t.kind]
+        left.barh(y, t.influence, color=colours)
+        left.set_yticks(y, labels)
+        left.invert_yaxis()
+        left.set_title("Influence: expected useful contacts caused")
+        left.set_xlabel("agents in the target")
+        right.barh(y, t.followers, color=colours, alpha=0.6)
+        right.set_title("Followers")
+        right.set_xlabel("accounts following")
+        for ax in (left, right):
+            ax.grid(axis="x", alpha=0.3)
+        fig.suptitle("Who to sponsor: ranked by influence (greedy order), not by followers", fontsize=19)
+    return _finish(fig, source), drawn
