@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test sweep clean-numba-cache clean
+.PHONY: run test sweep browser clean-numba-cache clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,13 @@ run: $(VENV)/.installed-run
 	$(BIN)/python -m sim.run $(ARGS)
 
 ## Run the test suite (numba's on-disk cache is cleared first: it is keyed on the kernel file only)
-test: $(VENV)/.installed-test clean-numba-cache
+test: $(VENV)/.installed-test clean-numba-cache browser
 	$(BIN)/python -m pytest -q $(ARGS)
+
+## Debian's Chromium, for the test that opens a report in a headless browser (needs root/apt)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the report test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## The ready-made sweep (targeted vs mass over message x target x timing) on all local cores
 sweep: $(VENV)/.installed-run

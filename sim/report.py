@@ -59,12 +59,16 @@ def _fmt(v, digits=0):
     return f"{v:,.{digits}f}"
 
 
-def _hydra_files(folder: Path):
+def _hydra_files(folder: Path, fallback: dict | None = None):
+    """The composed config and command Hydra saved; for runs made from Python, the config
+    stored in summary.json."""
     config = (folder / ".hydra" / "config.yaml")
     overrides = folder / ".hydra" / "overrides.yaml"
-    cfg_text = config.read_text() if config.exists() else ""
-    ov = yaml.safe_load(overrides.read_text()) if overrides.exists() else []
-    return cfg_text, "python -m sim.run " + " ".join(str(o) for o in ov or [])
+    if config.exists():
+        ov = yaml.safe_load(overrides.read_text()) if overrides.exists() else []
+        return config.read_text(), "python -m sim.run " + " ".join(str(o) for o in ov or [])
+    return (yaml.safe_dump(fallback, sort_keys=False) if fallback else "",
+            "(run from Python: sim.run.run_scenario; the configuration below is complete)")
 
 
 def _source(replicates, seed, extra=""):
@@ -137,7 +141,7 @@ def run_report(folder: Path) -> Report:
     rows = [(name, v["mean"], v["ci95"][0], v["ci95"][1]) for name, v in m.items()]
     rep.table = pd.DataFrame(rows, columns=["metric", "mean", "ci95_low", "ci95_high"])
     rep.table_title = "Metrics (mean and 95% interval over replicates)"
-    rep.config, rep.command = _hydra_files(folder)
+    rep.config, rep.command = _hydra_files(folder, s.get("config"))
     return rep
 
 
@@ -176,7 +180,8 @@ def comparison_report(folder: Path) -> Report:
             "cost_per_useful_contact_mean", "relays_mean"]
     rep.table = ranked[cols]
     rep.table_title = "Strategies ranked by useful reach (means; 95% interval of useful reach)"
-    rep.config, rep.command = _hydra_files(folder)
+    first = json.loads((folder / best.scenario / "summary.json").read_text()).get("config")
+    rep.config, rep.command = _hydra_files(folder, first)
     return rep
 
 

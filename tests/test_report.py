@@ -1,0 +1,139 @@
+"""Reports: figures draw the stored data; runs, comparisons and sweeps; headless Chromium."""
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hydra import compose, initialize_config_dir
+
+from sim.report import build_report, final_values, paired_ratio
+from sim.run import CONFIG_DIR, run_scenario, to_config
+
+from .conftest import run_cli
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars"]
+
+
+def compose_config(*overrides):
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        return to_config(compose(config_name="config", overrides=list(overrides)))
+
+
+def pdf_pages(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+
+
+def stored_mean(series: pd.DataFrame, column: str) -> np.ndarray:
+    total = series[series.message == "all"]
+    return total.groupby("hour")[column].mean().to_numpy()
+
+
+def test_run_report_draws_the_stored_data(tmp_path):
+    cfg = compose_config("population=small", "run.replicates=4", "run.hours=72")
+    run_scenario(cfg, tmp_path)
+    rep, files = build_report(tmp_path)
+    series = pd.read_parquet(tmp_path / "timeseries.parquet")
+    for column in ("reach", "useful_reach", "adopted"):
+        assert np.allclose(rep.drawn["diffusion"][f"{column}:default"], stored_mean(series, column))
+    attribution = pd.read_csv(tmp_path / "attribution.csv")
+    caused = attribution[attribution.source >= 0].groupby("source").size()
+    drawn = rep.drawn["network"]["caused"]
+    assert all(drawn[k] == v for k, v in caused.items()) and rep.drawn["network"]["edges"] == len(attribution)
+    influencers = pd.read_csv(tmp_path / "influencers.csv")
+    assert rep.drawn["influencers"]["agent"] == influencers.agent.head(15).tolist()
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert f"{summary['metrics']['useful_reach']['mean']:,.0f}" in rep.headline
+    assert {t for t, _ in rep.missing} == {"Targeted vs mass", "Sweep heatmap", "Budget curve"}
+    for name in ("diffusion", "network", "influencers"):
+        assert (tmp_path / f"fig_{name}.png").stat().st_size > 10_000
+        assert (tmp_path / f"fig_{name}.svg").read_text().lstrip().startswith("<?xml")
+    page = (tmp_path / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 3 and "http" not in page.split("<pre>")[0].lower()
+    assert pdf_pages(tmp_path / "report.pdf") == 1 + 3 + 1 + 1       # cover, figures, table, config
+
+
+def test_comparison_report_headline_and_bars(tmp_path):
+    cfg = compose_config("experiment=targeted_vs_mass", "population=small", "run.replicates=4", "run.hours=72")
+    run_scenario(cfg, tmp_path)
+    rep, _ = build_report(tmp_path)
+    table = pd.read_csv(tmp_path / "comparison.csv")
+    assert np.allclose(rep.drawn["strategies"]["useful_reach"], table.useful_reach_mean)
+    best = table.sort_values("useful_reach_mean", ascending=False).iloc[0]
+    other = "mass" if best.scenario != "mass" else table.sort_values("useful_reach_mean").iloc[-2].scenario
+    ratio = paired_ratio(final_values(pd.read_parquet(tmp_path / best.scenario / "timeseries.parquet"),
+                                      "useful_reach"),
+                         final_values(pd.read_parquet(tmp_path / other / "timeseries.parquet"), "useful_reach"))
+    assert f"{ratio[0]:.2f}x" in rep.headline and f"{ratio[1]:.2f}x to {ratio[2]:.2f}x" in rep.headline
+    assert f"same {cfg.campaign.budget:,.0f} budget" in rep.headline
+    for name in table.scenario:
+        series = pd.read_parquet(tmp_path / name / "timeseries.parquet")
+        assert np.allclose(rep.drawn["diffusion"][f"useful_reach:{name}"], stored_mean(series, "useful_reach"))
+    assert (tmp_path / "report.html").exists() and (tmp_path / "report.pdf").exists()
+
+
+def test_sweep_report_heatmap_and_budget_curve(tmp_path):
+    sweep_dir = tmp_path / "sweep"
+    proc = run_cli("-m", "population=small", "run.replicates=2", "run.hours=48", "campaign=mass,targeted",
+                   "campaign.budget=100,300", "timing=burst,peak", f"hydra.sweep.dir={sweep_dir}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"report: {sweep_dir / 'report.html'}" in proc.stdout
+    rep, _ = build_report(sweep_dir)
+    table = pd.read_csv(sweep_dir / "sweep.csv")
+    for facet, grid in rep.drawn["heatmap"].items():
+        part = table[table[grid.columns.name] == grid.columns[0]]
+        assert len(part)
+        x, y = grid.columns.name, grid.index.name
+        for (yy, xx), value in table.groupby([y, x]).useful_reach_mean.mean().items():
+            rows = table[(table[y] == yy) & (table[x] == xx)]
+            facet_col = [c for c in ("campaign", "campaign.budget", "timing") if c not in (x, y)][0]
+            in_facet = rows[rows[facet_col].astype(str) == facet]
+            if len(in_facet):
+                assert grid.loc[yy, xx] == pytest.approx(in_facet.useful_reach_mean.mean())
+    for name, curve in rep.drawn["budget"].items():
+        expected = table[table.campaign == name].groupby("campaign.budget").useful_reach_mean.mean()
+        assert np.allclose(curve.to_numpy(), expected.to_numpy())
+    best = table.sort_values("useful_reach_mean", ascending=False).iloc[0]
+    assert f"{best.useful_reach_mean:,.0f}" in rep.headline
+    assert {"heatmap", "budget", "diffusion", "strategies"} <= {name for name, *_ in rep.figures}
+
+
+@pytest.fixture
+def chromium():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert path, "chromium is missing: `make test` installs Debian's chromium package"
+    return path
+
+
+def test_run_report_renders_in_headless_chromium(tmp_path, chromium):
+    """The command behind `make run` prints a report path; every image of it loads in Chromium."""
+    out = tmp_path / "run"
+    proc = run_cli("run.replicates=5", f"hydra.run.dir={out}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    printed = re.search(r"influsim: report: (\S+report\.html)", proc.stdout)
+    assert printed and Path(printed.group(1)) == out / "report.html"
+    page = Path(printed.group(1))
+    profile = tempfile.mkdtemp(prefix="chromium")
+    try:
+        dom = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=5000",
+                              "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+        shot = tmp_path / "screenshot.png"
+        subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1500,2400",
+                        f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    body = re.search(r"<body([^>]*)>", dom).group(1)
+    images = int(re.search(r'data-images="(\d+)"', body).group(1))
+    broken = int(re.search(r'data-broken="(\d+)"', body).group(1))
+    assert images == 3 and broken == 0
+    summary = json.loads((out / "summary.json").read_text())
+    headline = re.search(r"id=\"headline\">([^<]+)<", dom).group(1)
+    assert headline.startswith("Campaign 'default' made") and \
+        f"{summary['metrics']['useful_reach']['mean']:,.0f}" in headline
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
