@@ -211,7 +211,10 @@ def sweep_report(folder: Path, metric: str = "useful_reach") -> Report:
     cfg = yaml.safe_load(multirun.read_text()) if multirun.exists() else {}
     reps_ = cfg.get("run", {}).get("replicates", "?")
     source = _source(reps_, "per job (run.seed)")
-    grid_params = sorted(params, key=lambda p: -done[p].nunique())
+    # axes for the strategist's choices; seeds (other worlds) are averaged over unless nothing else varies
+    choices = [p for p in params if p != "run.seed"]
+    grid_params = sorted(choices, key=lambda p: -done[p].nunique()) + ([p for p in params if p == "run.seed"]
+                                                                      if len(choices) < 2 else [])
     if len(grid_params) >= 2:
         x, y = grid_params[0], grid_params[1]
         facet = grid_params[2] if len(grid_params) >= 3 else None
