@@ -172,6 +172,7 @@ class RunConfig:
     influencer_k: int = 3               # "agents who relayed to at least k others"
     influencers: bool = True            # write influencers.csv (top 100 by influence) with the results
     report: bool = True                 # write report.html / report.pdf after a run or comparison
+    threads: int = 0                    # replicates run in parallel threads (0 = numba's thread count)
 
 
 @dataclass
@@ -317,6 +318,7 @@ def validate(cfg: Config) -> Config:
         raise ConfigError("run.start_hour", f"must be an hour of the day 0..23, got {r.start_hour}")
     _choice("run.mode", r.mode, ("fast", "reference"))
     _int("run.influencer_k", r.influencer_k, 1)
+    _int("run.threads", r.threads, 0)
     return cfg
 
 

@@ -188,14 +188,14 @@ def rr_sets(model, m: int = 0) -> RRSets:
     return model.cache[key]
 
 
-def influence_table(cfg, model=None) -> pd.DataFrame:
+def influence_table(cfg, model=None, top: int | None = None) -> pd.DataFrame:
     """Consumers and bloggers ranked for message 0 and the campaign's target.
 
     The ranking is greedy: each agent adds the most expected useful contacts that the
     agents ranked above it do not already bring (`marginal_influence`), so any top-k of
     the table is a good set to sponsor together; `influence` is the agent on its own.
-    Past the `score.top` greedy picks (or once nobody adds anything) the rest follow by
-    `influence`.
+    Past the first `top` (default `score.top`) greedy picks, or once nobody adds anything,
+    the rest follow by `influence`.
     """
     from .campaign import candidates
     from .model import InfluenceModel
@@ -211,7 +211,7 @@ def influence_table(cfg, model=None) -> pd.DataFrame:
     rel = np.where(useful, model.relevance[0], 0.0)
     audience_rel = np.add.reduceat(np.append(rel[net.indices], 0.0), starts) * (followers > 0)
     influence = rr.scores()
-    picks, gains = rr.greedy(cand, np.ones(pop.size), float(cfg.score.top), with_gains=True)
+    picks, gains = rr.greedy(cand, np.ones(pop.size), float(top or cfg.score.top), with_gains=True)
     rest = cand[~np.isin(cand, picks)]
     rest = rest[np.lexsort((rest, -influence[rest]))]
     order = np.concatenate([picks, rest])

@@ -170,7 +170,7 @@ def _grow(a, size):
     return b
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def advance(s, key,
             indptr, indices, kind, relevance, scepticism, activity, credibility,
             profile, consumers, useful, fpm, fpg, ip,

@@ -125,7 +125,7 @@ class InfluenceModel(mesa.Model):
         self.actions = actions if actions is not None else actions_from_config(self)
         for action in self.actions:
             action.initialize(self)
-        self.agent_list = [AGENT_CLASSES[kind](self, i) for i, kind in enumerate(pop.kind)]
+        self._agent_list: list[MarketAgent] | None = None    # Mesa agents, created on first use
         self.out = np.zeros((len(self.messages), K.N_OUT), dtype=np.int64)
         self.reset(0)
 
@@ -143,6 +143,32 @@ class InfluenceModel(mesa.Model):
             r.attention_window, r.talk_hours, r.adoption_min_sources, int(r.relayers_adopt),
             self.cfg.run.start_hour, r.attention_limit)
         return fpm, fpg, ip
+
+    # ------------------------------------------------------------ Mesa agents, on demand
+    # The kernel needs only the arrays, so the agent objects (about 1 KB each) are made
+    # the first time anything asks for them: `model.agents`, `agents_by_type`,
+    # `agent_types`, `agent_list` or reference mode. A fast run of a million agents
+    # never pays for them; whoever looks sees the full, ordinary Mesa AgentSet.
+    @property
+    def agent_list(self) -> list[MarketAgent]:
+        if self._agent_list is None:
+            self._agent_list = [AGENT_CLASSES[kind](self, i) for i, kind in enumerate(self.population.kind)]
+        return self._agent_list
+
+    @property
+    def agents(self):
+        self.agent_list
+        return mesa.Model.agents.fget(self)
+
+    @property
+    def agents_by_type(self):
+        self.agent_list
+        return mesa.Model.agents_by_type.fget(self)
+
+    @property
+    def agent_types(self):
+        self.agent_list
+        return mesa.Model.agent_types.fget(self)
 
     # ------------------------------------------------------------ surface
     def reset(self, replicate: int = 0) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numba import njit
 
 
 class DataError(ValueError):
@@ -31,16 +32,12 @@ class Network:
         """Build from edges `source -> follower`; drops self-follows and duplicates."""
         source = np.asarray(source, dtype=np.int64)
         follower = np.asarray(follower, dtype=np.int64)
-        keep = source != follower
-        code = np.unique(source[keep] * n + follower[keep])   # sorted by source, then follower
-        src, dst = code // n, code % n
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-        order = np.lexsort((src, dst))                        # in-CSR: sorted by follower, then source
-        in_indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(dst, minlength=n), out=in_indptr[1:])
-        return cls(n, indptr, dst.astype(np.int32), in_indptr, src[order].astype(np.int32),
-                   order.astype(np.int64))
+        code = source * n + follower
+        code = np.sort(code[source != follower])                # by source, then follower
+        if code.size:
+            code = code[np.concatenate(([True], code[1:] != code[:-1]))]
+        indptr, indices, in_indptr, in_indices, in_edge = _csr_both_ways(code, n)
+        return cls(n, indptr, indices, in_indptr, in_indices, in_edge)
 
     @property
     def edges(self) -> int:
@@ -55,6 +52,33 @@ class Network:
 
     def followees(self, i: int) -> np.ndarray:
         return self.in_indices[self.in_indptr[i]:self.in_indptr[i + 1]]
+
+
+@njit(cache=True)
+def _csr_both_ways(code, n):
+    """Out-CSR and in-CSR (with out-edge ids) from sorted unique codes source * n + follower,
+    by counting sort: O(edges), and the in-CSR keeps sources in increasing order."""
+    e = code.size
+    indptr = np.zeros(n + 1, np.int64)
+    in_indptr = np.zeros(n + 1, np.int64)
+    indices = np.empty(e, np.int32)
+    for k in range(e):
+        src, dst = code[k] // n, code[k] % n
+        indptr[src + 1] += 1
+        in_indptr[dst + 1] += 1
+        indices[k] = dst
+    for i in range(n):
+        indptr[i + 1] += indptr[i]
+        in_indptr[i + 1] += in_indptr[i]
+    fill = in_indptr[:-1].copy()
+    in_indices = np.empty(e, np.int32)
+    in_edge = np.empty(e, np.int64)
+    for k in range(e):
+        src, dst = code[k] // n, code[k] % n
+        in_indices[fill[dst]] = src
+        in_edge[fill[dst]] = k
+        fill[dst] += 1
+    return indptr, indices, in_indptr, in_indices, in_edge
 
 
 # ---------------------------------------------------------------- SNAP edge lists

@@ -13,11 +13,14 @@ import logging
 import math
 import os
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numba
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -78,25 +81,44 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     curves = np.zeros((reps, n_msg + 1, hours, len(CURVES)), np.int64)
     flows = np.zeros((reps, n_msg + 1, hours, len(FLOWS)), np.int64)
     finals = {name: np.zeros((reps, n_msg + 1)) for name in FINALS}
-    attribution = None
-    first_done = None
-    for r in range(reps):
-        model.reset(r)
-        hourly = model.run(hours)
-        curves[r], flows[r], fin = replicate_metrics(model, hourly, cfg.run.influencer_k)
-        for name in FINALS:
-            finals[name][r] = fin[name]
-        if r == 0:
-            attribution = attribution_table(model)
-        done, now = r + 1, time.perf_counter()
-        first_done = first_done or now          # the first replicate includes JIT compilation
-        if done == 1:
-            progress(f"replicate 1/{reps} done, {now - start:.1f} s elapsed "
-                     "(the first one includes compiling the kernel on a cold cache)")
-        elif done == reps or done % max(1, reps // 5) == 0:
-            per = (now - first_done) / (done - 1)
-            progress(f"replicate {done}/{reps} done, {now - start:.1f} s elapsed, "
-                     f"~{per * (reps - done):.0f} s to go")
+    attribution = []
+    threads = max(1, min(reps, cfg.run.threads or numba.get_num_threads()))
+    # Replicates are independent (each has its own random stream), so they run in
+    # threads, one model (state arrays) per thread; the kernel releases the GIL.
+    models = [model] + [InfluenceModel(cfg, world=(model.population, model.network), cache=model.cache)
+                        for _ in range(threads - 1)]
+    lock, done, first = threading.Lock(), [0], [time.perf_counter()]
+
+    def work(worker: int):
+        mdl = models[worker]
+        for r in range(worker, reps, threads):
+            mdl.reset(r)
+            hourly = mdl.run(hours)
+            curves[r], flows[r], fin = replicate_metrics(mdl, hourly, cfg.run.influencer_k)
+            for name in FINALS:
+                finals[name][r] = fin[name]
+            if r == 0:
+                attribution.append(attribution_table(mdl))
+            with lock:
+                done[0] += 1
+                now = time.perf_counter()
+                if done[0] == 1:
+                    progress(f"replicate 1/{reps} done, {now - start:.1f} s elapsed "
+                             "(the first one includes compiling the kernel on a cold cache)")
+                    first[0] = now
+                elif done[0] == reps or done[0] % max(1, reps // 5) == 0:
+                    per = (now - first[0]) / (done[0] - 1)
+                    progress(f"replicate {done[0]}/{reps} done, {now - start:.1f} s elapsed, "
+                             f"~{per * (reps - done[0]):.0f} s to go")
+
+    if threads == 1:
+        work(0)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(work, range(threads)))
+    for extra in models[1:]:
+        extra.release()
+    attribution = attribution[0]
     pop = model.population
     sizes = {name: pop.count(k) for k, name in enumerate(KIND_NAMES)}
     result = RunResult(cfg, [m.name for m in model.messages], curves, flows, finals, attribution,

@@ -46,6 +46,7 @@ def to_config(dcfg: DictConfig) -> Config:
 def run_scenario(cfg: Config, outdir: str | Path, progress=None, extras: bool = True) -> dict:
     """Simulate `cfg` (or each scenario of `cfg.comparison`) and write the result files;
     with `extras`, also influencers.csv and the report when the run config asks for them."""
+    from .model import InfluenceModel
     outdir = Path(outdir)
     if cfg.comparison:
         from .compare import run_comparison
@@ -56,15 +57,32 @@ def run_scenario(cfg: Config, outdir: str | Path, progress=None, extras: bool = 
                  f"spent {r.spent_mean:9,.2f}" for r in t.itertuples()]
         out = {"headline": "scenarios by useful reach:\n" + "\n".join(lines), "files": out["files"]}
     else:
+        from .population import build_world
         from .results import simulate, summary, write_outputs
-        result = simulate(cfg, progress=progress)
+        clock = time.perf_counter()
+        world = build_world(cfg)
+        timings = {"world": time.perf_counter() - clock}
+        clock = time.perf_counter()
+        model = InfluenceModel(cfg, world=world)
+        timings["model"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        result = simulate(cfg, model=model, progress=progress)
+        timings["simulate"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         out = {"headline": _headline(summary(result)), "files": write_outputs(result, outdir, plot=cfg.run.plot)}
+        timings["write"] = time.perf_counter() - clock
     if extras and cfg.run.influencers:
         from .influence import influence_table
         from .results import write_atomic
-        table = influence_table(cfg).head(100)
+        clock = time.perf_counter()
+        table = influence_table(cfg, None if cfg.comparison else model, top=100).head(100)
         out["files"]["influencers"] = write_atomic(outdir / "influencers.csv",
                                                    lambda tmp: table.to_csv(tmp, index=False))
+        if not cfg.comparison:
+            timings["influencers"] = time.perf_counter() - clock
+    if not cfg.comparison:
+        model.release()
+        log.info("time: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return out
 
 
@@ -101,7 +119,10 @@ def _task(dcfg: DictConfig) -> None:
         fail(str(err))
     log.info(out["headline"])
     log.info(f"simulated in {time.perf_counter() - start:.1f} s")
+    clock = time.perf_counter()
     report = write_report(outdir) if cfg.run.report else None
+    if report:
+        log.info(f"time: report {time.perf_counter() - clock:.1f} s")
     write_done(outdir, out["files"].values(), hydra_cfg.overrides.task, time.perf_counter() - start)
     print(f"influsim: results in {outdir}: " + ", ".join(p.name for p in out["files"].values()))
     if report:

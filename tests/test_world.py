@@ -1,6 +1,7 @@
 """World building: the edge-list loader, the generator, configs and the Mesa agents' views."""
 from pathlib import Path
 
+import mesa
 import numpy as np
 import pytest
 from hydra import compose, initialize_config_dir
@@ -101,10 +102,14 @@ def test_email_eu_core_with_department_labels_runs(shared_networks):
 def test_agents_are_views_onto_the_arrays():
     cfg = small_config(consumers=200)
     model = InfluenceModel(cfg)
-    agents = list(model.agents)
+    model.run(5)
+    assert len(mesa.Model.agents.fget(model)) == 0          # a fast run makes no agent objects
+    agents = list(model.agents)                             # asking for them makes them all
     assert len(agents) == model.population.size
     kinds = {type(a).__name__ for a in agents}
     assert kinds == {"Consumer", "Blogger", "BrandAccount"}
+    assert len(model.agents_by_type[type(agents[0])]) == model.population.count(0)
+    model.reset(0)
     a = next(x for x in agents if type(x).__name__ == "Consumer")
     a.scepticism = 0.123
     assert model.population.scepticism[a.index] == 0.123
@@ -127,3 +132,12 @@ def test_every_config_option_composes_and_validates():
                 assert cfg.run.replicates >= 1
         with pytest.raises(ConfigError, match="message.wearout"):
             to_config(compose(config_name="config", overrides=["message.wearout=2"]))
+
+
+def test_million_population_config():
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        cfg = to_config(compose(config_name="config", overrides=["population=million"]))
+    assert cfg.population.consumers == 1_000_000 and cfg.population.name == "million"
+    expected_links = (cfg.population.consumers * cfg.network.follows_mean
+                      + cfg.population.bloggers * cfg.network.blogger_audience_share * cfg.population.consumers)
+    assert 9e6 < expected_links < 11e6                          # "about ten million follow links"
