@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test sweep browser clean-numba-cache clean
+.PHONY: run test sweep bench browser clean-numba-cache clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,9 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[joblib]'
 	@touch $@
 
-# + pytest and the Ray and SLURM (submitit) launchers the tests exercise
+# + pytest, the Ray and SLURM (submitit) launchers and the benchmark's peers the tests exercise
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,joblib,ray,slurm]'
+	$(BIN)/python -m pip install --quiet -e '.[test,joblib,ray,slurm,bench]'
 	@touch $@ $(VENV)/.installed-run
 
 ## Simulate the built-in default scenario (extra Hydra overrides: make run ARGS="run.replicates=5")
@@ -27,6 +27,11 @@ run: $(VENV)/.installed-run
 ## Run the test suite (numba's on-disk cache is cleared first: it is keyed on the kernel file only)
 test: $(VENV)/.installed-test clean-numba-cache browser
 	$(BIN)/python -m pytest -q $(ARGS)
+
+## Benchmark against CyNetDiff, NDlib and a naive Mesa model (prints tables; takes minutes)
+bench: $(VENV)/.installed-run
+	$(BIN)/python -m pip install --quiet -e '.[joblib,bench]'
+	$(BIN)/python experiments/bench/bench.py $(ARGS)
 
 ## Debian's Chromium, for the test that opens a report in a headless browser (needs root/apt)
 browser:
