@@ -73,8 +73,8 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     start = time.perf_counter()
     own = model is None
     model = model or InfluenceModel(cfg, world=world, cache=cache)
-    progress(f"world ready: {model.population.size:,} agents, {model.network.edges:,} follow links "
-             f"({time.perf_counter() - start:.1f} s)")
+    progress(f"simulating {cfg.run.replicates} replicates x {cfg.run.hours} hours on {model.population.size:,} "
+             f"agents and {model.network.edges:,} follow links")
     for note in model.notes:
         log.warning(note)
     reps, hours, n_msg = cfg.run.replicates, cfg.run.hours, len(model.messages)
