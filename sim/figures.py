@@ -12,7 +12,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
 
 from .plots import OKABE_ITO, STYLE  # noqa: E402
 
@@ -23,12 +22,8 @@ CURVE_LABELS = {"reach": "Aware (reach)", "useful_reach": "Useful reach (aware i
 
 def mean_band(values: np.ndarray):
     """Mean over replicates (rows) and the 95% interval of the mean."""
-    n = values.shape[0]
-    mean = values.mean(axis=0)
-    if n < 2:
-        return mean, mean, mean
-    half = stats.t.ppf(0.975, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
-    return mean, np.maximum(mean - half, 0), mean + half
+    from .results import interval_curve
+    return interval_curve(values)
 
 
 def per_replicate(series: pd.DataFrame, column: str) -> np.ndarray:
