@@ -108,11 +108,14 @@ def _expose(m, i, source, kind_j, cred_j, depth_j, edge, t0, s, age, key, n_touc
             new_src[m, i] += 1
     else:                            # chat in a mixed population: a new source each time
         new_src[m, i] += 1
-    tone = 1.0 if kind_j == BRAND_KIND else fpm[m, F_PROMO]
-    tr = trust(cred_j, scepticism[i], tone)
-    ap = appeal(fpm[m, F_INTEREST], relevance[m, i], tr, fpg[G_WI], fpg[G_WR], fpg[G_WT])
     b = source + 3                   # ad -> 1, agents -> index + 3
     could_relay = st[S_RELAY, m, i] < 0 and st[S_SEEDED, m, i] < 0
+    could_adopt = st[S_ADOPT, m, i] < 0
+    ap = 0.0
+    if could_relay or could_adopt:   # the exposure's appeal matters only for a decision still open
+        tone = 1.0 if kind_j == BRAND_KIND else fpm[m, F_PROMO]
+        tr = trust(cred_j, scepticism[i], tone)
+        ap = appeal(fpm[m, F_INTEREST], relevance[m, i], tr, fpg[G_WI], fpg[G_WR], fpg[G_WT])
     if could_relay or st[S_AWARE, m, i] < 0:
         u = draw(key, RELAY + STREAMS * m, s, i, b, t0)
         if u < best_u[0, m, i]:          # credit for awareness: smallest relay draw
@@ -129,7 +132,7 @@ def _expose(m, i, source, kind_j, cred_j, depth_j, edge, t0, s, age, key, n_touc
                     best_u[1, m, i] = u
                     best_src[1, m, i] = source
                     best_src[3, m, i] = depth_j
-    if st[S_ADOPT, m, i] < 0:
+    if could_adopt:
         if draw(key, ADOPT + STREAMS * m, s, i, b, t0) < fpg[G_ADOPT] * ap:
             hits[m, i] |= 2
     return n_touched
