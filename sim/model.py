@@ -157,17 +157,17 @@ class InfluenceModel(mesa.Model):
 
     @property
     def agents(self):
-        self.agent_list
+        _ = self.agent_list          # make the agent objects if nobody has yet
         return mesa.Model.agents.fget(self)
 
     @property
     def agents_by_type(self):
-        self.agent_list
+        _ = self.agent_list
         return mesa.Model.agents_by_type.fget(self)
 
     @property
     def agent_types(self):
-        self.agent_list
+        _ = self.agent_list
         return mesa.Model.agent_types.fget(self)
 
     # ------------------------------------------------------------ surface

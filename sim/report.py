@@ -326,8 +326,8 @@ def write_report(rep: Report) -> dict[str, Path]:
 
     for name, title, caption, fig in rep.figures:
         png, svg = folder / f"fig_{name}.png", folder / f"fig_{name}.svg"
-        write_atomic(png, lambda tmp: fig.savefig(tmp, format="png"))
-        write_atomic(svg, lambda tmp: fig.savefig(tmp, format="svg"))
+        write_atomic(png, lambda tmp, fig=fig: fig.savefig(tmp, format="png"))
+        write_atomic(svg, lambda tmp, fig=fig: fig.savefig(tmp, format="svg"))
         files[name] = png
         data = base64.b64encode(png.read_bytes()).decode()
         blocks.append(f"<figure><h2>{html.escape(title)}</h2><img alt='{html.escape(title)}' "

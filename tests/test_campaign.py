@@ -169,7 +169,6 @@ def test_greedy_reaches_1_minus_1_over_e_of_brute_force_optimum(graph_seed):
 
 def test_budgeted_greedy_guarantee_on_rr_sets():
     """With unequal costs the better of the two greedy passes keeps (1 - 1/e)/2 of the optimum."""
-    cfg = small_config(consumers=14, bloggers=0, seed=4)
     gen = np.random.default_rng(4)
     edges = {(int(a), int(b)) for a, b in gen.integers(0, 14, (40, 2)) if a != b}
     model = _tiny_model(14, sorted(edges), 4, q=0.3)
@@ -188,7 +187,6 @@ def test_budgeted_greedy_guarantee_on_rr_sets():
                     best = max(best, _coverage(rr, s))
         assert covered == _coverage(rr, picks)
         assert covered >= (1 - 1 / math.e) / 2 * best
-    del cfg
     model.release()
 
 
