@@ -195,10 +195,7 @@ def rank_candidates(model, strategy: str, pool: str, m: int = 0, budget: float =
     if strategy == "followers":
         score = net.follower_counts[cand].astype(np.float64)
     elif strategy == "relevance":           # relevance of the audience inside the target
-        weight = np.where(useful, model.relevance[m], 0.0)
-        per_link = weight[net.indices]
-        score = np.add.reduceat(np.append(per_link, 0.0), net.indptr[:-1])[cand] \
-            * (np.diff(net.indptr)[cand] > 0)
+        score = net.sum_over_followers(np.where(useful, model.relevance[m], 0.0))[cand]
     else:
         rr = rr_sets(model, m)
         score = rr.scores()[cand]

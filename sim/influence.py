@@ -206,10 +206,8 @@ def influence_table(cfg, model=None, top: int | None = None) -> pd.DataFrame:
     cand = candidates(model, "all")
     useful = model.useful.astype(bool)
     followers = net.follower_counts
-    starts = net.indptr[:-1]
-    in_target = np.add.reduceat(np.append(useful[net.indices], False).astype(np.int64), starts) * (followers > 0)
-    rel = np.where(useful, model.relevance[0], 0.0)
-    audience_rel = np.add.reduceat(np.append(rel[net.indices], 0.0), starts) * (followers > 0)
+    in_target = net.sum_over_followers(useful).astype(np.int64)
+    audience_rel = net.sum_over_followers(np.where(useful, model.relevance[0], 0.0))
     influence = rr.scores()
     picks, gains = rr.greedy(cand, np.ones(pop.size), float(top or cfg.score.top), with_gains=True)
     rest = cand[~np.isin(cand, picks)]

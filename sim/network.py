@@ -47,6 +47,11 @@ class Network:
     def follower_counts(self) -> np.ndarray:
         return np.diff(self.indptr)
 
+    def sum_over_followers(self, values: np.ndarray) -> np.ndarray:
+        """For every account, the sum of `values` (one per agent) over its followers."""
+        return np.add.reduceat(np.append(np.asarray(values, dtype=np.float64)[self.indices], 0.0),
+                               self.indptr[:-1]) * (self.follower_counts > 0)
+
     def followers(self, j: int) -> np.ndarray:
         return self.indices[self.indptr[j]:self.indptr[j + 1]]
 
