@@ -19,6 +19,8 @@ from .population import BRAND, CONSUMER
 from .rng import ADOPT, AD_PICK, ATTENTION, CONTACT, NOTICE, PICK, RELAY, STREAMS
 
 _trust, _appeal, _novelty = K.trust.py_func, K.appeal.py_func, K.novelty_now.py_func
+_relevance_w, _draw_key = K.relevance_weight.py_func, K.draw_key.py_func
+_NONE = (K.NO_DRAW, K.NO_DRAW, 0)      # (relay-draw key, source, depth) before any exposure
 
 
 class MarketAgent(mesa.Agent):
@@ -49,6 +51,7 @@ class MarketAgent(mesa.Agent):
     @scepticism.setter
     def scepticism(self, value: float) -> None:
         self.model.population.scepticism[self.index] = value
+        self.model.static[:, self.index, K.A_SCEPTICISM] = value     # the kernel's copy
 
     @property
     def activity(self) -> float:
@@ -138,7 +141,7 @@ class MarketAgent(mesa.Agent):
         mdl, i, st, pop = self.model, self.index, self.model.state, self.model.population
         msg, rules, s = mdl.messages[m], mdl.rules, mdl.hour
         p = self._pending.setdefault(m, {"views": 0, "new_src": 0, "hits": 0,
-                                         "aware": (2.0, 0, 0), "relay": (2.0, 0, 0)})
+                                         "aware": _NONE, "relay": _NONE})
         p["views"] += 1
         if edge >= 0:
             if not st.seen_edge[m, edge]:
@@ -156,18 +159,19 @@ class MarketAgent(mesa.Agent):
             kind_j, cred_j = int(pop.kind[source]), float(pop.credibility[source])
             depth_j = int(st.relay_depth[m, source])
         tone = 1.0 if kind_j == BRAND else msg.promotional
-        ap = _appeal(msg.interest, float(mdl.relevance[m, i]), _trust(cred_j, float(pop.scepticism[i]), tone),
-                     rules.weight_interest, rules.weight_relevance, rules.weight_trust)
+        ap = _appeal(msg.interest, _relevance_w(float(mdl.relevance[m, i]), rules.weight_relevance),
+                     _trust(cred_j, float(pop.scepticism[i]), tone), rules.weight_interest, rules.weight_trust)
         could_relay = st.relay_at[m, i] < 0 and st.seeded_at[m, i] < 0
         if could_relay or st.aware_at[m, i] < 0:
             u = mdl.draw(RELAY + STREAMS * m, s, i, source + 3, t0)
-            p["aware"] = min(p["aware"], (u, source, depth_j))
+            k = int(_draw_key(u))          # credit: smallest key, then smallest source
+            p["aware"] = min(p["aware"], (k, source, depth_j))
             if could_relay:
                 nov = _novelty(msg.novelty, msg.decay, float(s - mdl.launch_hour_of(m)), msg.wearout,
                                int(st.exposures[m, i]))
                 if u < rules.relay_max[self.kind] * ap * nov ** rules.weight_novelty:
                     p["hits"] |= 1
-                    p["relay"] = min(p["relay"], (u, source, depth_j))
+                    p["relay"] = min(p["relay"], (k, source, depth_j))
         if st.adopt_at[m, i] < 0 and \
                 mdl.draw(ADOPT + STREAMS * m, s, i, source + 3, t0) < rules.adoption_prob * ap:
             p["hits"] |= 2

@@ -7,15 +7,18 @@ message moves at most one hop per hour):
 1. feed:  followers of every post made in the last `attention_window` hours see it,
           if they are online now and were not online since it was posted; an agent
           reads at most `attention_limit` of these posts per hour (all messages
-          together, the rest scrolled past): messages compete for attention;
+          together, the rest scrolled past): messages compete for attention.
+          Each post is routed once, when it is made, to the hour its follower will
+          first be online (an `inbox` bucket per hour), so a follow link costs one
+          visit per post whatever the window;
 2. ads:   paid impressions (by reach probability or by count), noticed or not;
 3. chats: (fully mixed population) an online agent chats with a random agent and
           hears its post of the previous hour;
 4. commit: exposures make agents aware; relay and adoption draws take effect;
 5. post:  seeds start talking; scheduled one-off posts (brand) and every talker post.
 
-Only posts in the window and agents they reach are touched, so an hour costs in
-proportion to its exposures (plus the ad and chat phases, when active).
+Only posts and the agents they reach are touched, so an hour costs in proportion to
+its posts' follow links and its exposures (plus the ad and chat phases, when active).
 Formulas shared with the plain-Python reference live in small jitted functions
 whose `.py_func` the reference calls, so both evaluate them identically.
 
@@ -33,6 +36,7 @@ from .rng import ADOPT, AD_PICK, ATTENTION, CONTACT, NOTICE, ONLINE, PICK, RELAY
 BRAND_KIND = 2
 NEVER = 2_147_483_647          # talk_until for "keeps talking until the end"
 AD_SOURCE = -2                 # parent id of exposures to the paid ad
+NO_DRAW = 2_147_483_647        # "no exposure yet" in the draw-key fields
 
 # Layout of the per-hour `out[m]` counts.
 NEW_AWARE = 0        # +kind (3)
@@ -56,10 +60,22 @@ N_FPG = 12
 # Global int parameters `ip`.
 I_WINDOW, I_TALK, I_MIN_SOURCES, I_RELAYERS_ADOPT, I_START_HOUR, I_ATTENTION = range(6)
 N_IP = 6
-# Rows of the int32 state block `st[row, m, i]` (hours; -1 = not yet / none).
-S_AWARE, S_RELAY, S_ADOPT, S_SEEDED, S_EXPOSURES, S_SOURCES, S_TALK_UNTIL, S_LAST_POST, \
-    S_AWARE_PARENT, S_RELAY_PARENT, S_AWARE_DEPTH, S_RELAY_DEPTH = range(12)
-N_STATE = 12
+
+# State is stored per (message, agent) as records, so that one exposure touches one or
+# two cache lines instead of one line in each of twenty arrays (at a million agents
+# memory latency, not arithmetic, is what an exposure costs).
+# `hot[m, i, :]` int32, 64 bytes: what every exposure reads or writes (hours; -1 = not yet).
+H_AWARE, H_RELAY, H_ADOPT, H_SEEDED, H_EXPOSURES, H_SOURCES, H_SEEN_AD, \
+    H_VIEWS, H_NEW_SRC, H_HITS, H_KEY_AWARE, H_KEY_RELAY, H_SRC_AWARE, H_SRC_RELAY, \
+    H_DEPTH_AWARE, H_DEPTH_RELAY = range(16)
+N_HOT = 16           # H_VIEWS.. are this hour's scratch: exposures, new sources, hits, and the
+#                      credited exposure (smallest relay-draw key) for awareness and for relay
+# `cold[m, i, :]` int32: written when something happens to the agent.
+C_TALK_UNTIL, C_LAST_POST, C_AWARE_PARENT, C_RELAY_PARENT, C_AWARE_DEPTH, C_RELAY_DEPTH = range(6)
+N_COLD = 8
+# `static[m, i, :]` float64: per-replicate constants of agent i for message m.
+A_RELEVANCE_W, A_SCEPTICISM, A_RELAY_CAP, A_USEFUL = range(4)
+N_STATIC = 4
 M_TALKING, M_LAUNCH = 0, 1      # `misc[m]` int64 state
 
 
@@ -70,9 +86,15 @@ def trust(credibility, scepticism, tone):
 
 
 @njit(cache=True)
-def appeal(interest, relevance, trust_, w_interest, w_relevance, w_trust):
+def relevance_weight(relevance, w_relevance):
+    """The relevance factor of the appeal (per agent and message, computed once per replicate)."""
+    return relevance ** w_relevance
+
+
+@njit(cache=True)
+def appeal(interest, relevance_w, trust_, w_interest, w_trust):
     """How attractive one exposure is: conjunctive, near zero if any factor is."""
-    return interest ** w_interest * relevance ** w_relevance * trust_ ** w_trust
+    return interest ** w_interest * relevance_w * trust_ ** w_trust
 
 
 @njit(cache=True)
@@ -82,112 +104,167 @@ def novelty_now(novelty, decay, age, wearout, exposures):
 
 
 @njit(cache=True)
+def draw_key(u):
+    """A relay draw as a 31-bit integer: credit goes to the smallest (ties: smallest source)."""
+    return np.int32(u * 2147483648.0)
+
+
+@njit(cache=True)
 def online(key, s, i, activity, profile, start_hour):
     return draw(key, ONLINE, s, i, 0, 0) < activity[i] * profile[(start_hour + s) % 24]
 
 
 @njit(cache=True)
+def fill_static(relevance, scepticism, kind, useful, relay_max, w_relevance, static):
+    """static[m, i] = (relevance^w, scepticism, relay cap of i's kind, in target)."""
+    for m in range(relevance.shape[0]):
+        for i in range(relevance.shape[1]):
+            static[m, i, A_RELEVANCE_W] = relevance_weight(relevance[m, i], w_relevance)
+            static[m, i, A_SCEPTICISM] = scepticism[i]
+            static[m, i, A_RELAY_CAP] = relay_max[kind[i]]
+            static[m, i, A_USEFUL] = useful[i]
+
+
+@njit(cache=True)
+def clear_records(hot, cold):
+    """Start of a replicate: every hour field -1 (not yet), counts and scratch 0."""
+    for m in range(hot.shape[0]):
+        for i in range(hot.shape[1]):
+            h = hot[m, i]
+            h[:] = 0
+            h[H_AWARE] = h[H_RELAY] = h[H_ADOPT] = h[H_SEEDED] = -1
+            cold[m, i, :] = -1
+
+
+@njit(cache=True)
 def _expose(m, i, source, kind_j, cred_j, depth_j, edge, t0, s, age, key, n_touched,
-            kind, relevance, scepticism, fpm, fpg, st, seen_edge, seen_ad,
-            views_now, new_src, hits, best_u, best_src, touched):
+            static, fpm, fpg, hot, seen_edge, touched):
     """Record one exposure of agent i to message m posted by `source` (AD_SOURCE: the ad)."""
-    n = kind.size
-    if views_now[m, i] == 0:
+    n = hot.shape[1]
+    h = hot[m, i]
+    if h[H_VIEWS] == 0:
         touched[n_touched] = m * n + i
         n_touched += 1
-        best_u[0, m, i] = 2.0
-        best_u[1, m, i] = 2.0
-    views_now[m, i] += 1
+        h[H_KEY_AWARE] = NO_DRAW
+        h[H_KEY_RELAY] = NO_DRAW
+        h[H_SRC_AWARE] = NO_DRAW
+        h[H_SRC_RELAY] = NO_DRAW
+    h[H_VIEWS] += 1
     if edge >= 0:                    # feed: a source counts once per follow link
         if seen_edge[m, edge] == 0:
             seen_edge[m, edge] = 1
-            new_src[m, i] += 1
+            h[H_NEW_SRC] += 1
     elif edge == -1:                 # the paid ad counts as one source
-        if seen_ad[m, i] == 0:
-            seen_ad[m, i] = 1
-            new_src[m, i] += 1
+        if h[H_SEEN_AD] == 0:
+            h[H_SEEN_AD] = 1
+            h[H_NEW_SRC] += 1
     else:                            # chat in a mixed population: a new source each time
-        new_src[m, i] += 1
+        h[H_NEW_SRC] += 1
     b = source + 3                   # ad -> 1, agents -> index + 3
-    could_relay = st[S_RELAY, m, i] < 0 and st[S_SEEDED, m, i] < 0
-    could_adopt = st[S_ADOPT, m, i] < 0
+    could_relay = h[H_RELAY] < 0 and h[H_SEEDED] < 0
+    could_adopt = h[H_ADOPT] < 0
     ap = 0.0
+    a = static[m, i]
     if could_relay or could_adopt:   # the exposure's appeal matters only for a decision still open
         tone = 1.0 if kind_j == BRAND_KIND else fpm[m, F_PROMO]
-        tr = trust(cred_j, scepticism[i], tone)
-        ap = appeal(fpm[m, F_INTEREST], relevance[m, i], tr, fpg[G_WI], fpg[G_WR], fpg[G_WT])
-    if could_relay or st[S_AWARE, m, i] < 0:
+        tr = trust(cred_j, a[A_SCEPTICISM], tone)
+        ap = appeal(fpm[m, F_INTEREST], a[A_RELEVANCE_W], tr, fpg[G_WI], fpg[G_WT])
+    if could_relay or h[H_AWARE] < 0:
         u = draw(key, RELAY + STREAMS * m, s, i, b, t0)
-        if u < best_u[0, m, i]:          # credit for awareness: smallest relay draw
-            best_u[0, m, i] = u
-            best_src[0, m, i] = source
-            best_src[2, m, i] = depth_j
+        k = draw_key(u)
+        if k < h[H_KEY_AWARE] or (k == h[H_KEY_AWARE] and source < h[H_SRC_AWARE]):
+            h[H_KEY_AWARE] = k       # credit for awareness: smallest relay draw
+            h[H_SRC_AWARE] = source
+            h[H_DEPTH_AWARE] = depth_j
         if could_relay:
             nov = novelty_now(fpm[m, F_NOVELTY], fpm[m, F_DECAY], age, fpm[m, F_WEAROUT],
-                              st[S_EXPOSURES, m, i])
-            p = fpg[G_RELAY_MAX + kind[i]] * ap * nov ** fpg[G_WN]
+                              h[H_EXPOSURES])
+            p = a[A_RELAY_CAP] * ap * nov ** fpg[G_WN]
             if u < p:
-                hits[m, i] |= 1
-                if u < best_u[1, m, i]:  # credit for the relay: smallest successful draw
-                    best_u[1, m, i] = u
-                    best_src[1, m, i] = source
-                    best_src[3, m, i] = depth_j
+                h[H_HITS] |= 1
+                if k < h[H_KEY_RELAY] or (k == h[H_KEY_RELAY] and source < h[H_SRC_RELAY]):
+                    h[H_KEY_RELAY] = k   # credit for the relay: smallest successful draw
+                    h[H_SRC_RELAY] = source
+                    h[H_DEPTH_RELAY] = depth_j
     if could_adopt:
         if draw(key, ADOPT + STREAMS * m, s, i, b, t0) < fpg[G_ADOPT] * ap:
-            hits[m, i] |= 2
+            h[H_HITS] |= 2
     return n_touched
 
 
 @njit(cache=True)
-def _make_aware(m, i, s, kind, useful, st, out):
-    if st[S_AWARE, m, i] < 0:
-        st[S_AWARE, m, i] = s
+def _make_aware(m, i, s, kind, static, hot, out):
+    if hot[m, i, H_AWARE] < 0:
+        hot[m, i, H_AWARE] = s
         out[m, NEW_AWARE + kind[i]] += 1
-        if useful[i]:
+        if static[m, i, A_USEFUL] > 0.0:
             out[m, NEW_USEFUL] += 1
         return True
     return False
 
 
 @njit(cache=True)
-def _post(m, j, s, slot, st, post_ring, post_count, out):
-    if st[S_LAST_POST, m, j] != s:
-        st[S_LAST_POST, m, j] = s
-        post_ring[m, slot, post_count[m, slot]] = j
-        post_count[m, slot] += 1
+def _post(m, j, s, cold, out):
+    """Agent j posts message m in hour s (once per hour); True if this is a new post."""
+    if cold[m, j, C_LAST_POST] != s:
+        cold[m, j, C_LAST_POST] = s
         out[m, POSTS] += 1
+        return True
+    return False
 
 
 @njit(cache=True)
-def _start_talking(m, j, s, talk, st, talking, misc):
-    if st[S_TALK_UNTIL, m, j] < s:
-        st[S_TALK_UNTIL, m, j] = s + talk - 1 if talk > 0 else NEVER
+def _deliver(m, j, s, key, indptr, indices, activity, profile, start_hour, window, inbox, inbox_count):
+    """Put j's post of hour s in each follower's feed for the first hour, among the next
+    `window`, in which that follower is online (a follower never online in the window
+    never sees it). Each follow link is visited once per post, not once per hour in the
+    window; returns the inbox (reallocated when a bucket is full)."""
+    for e in range(indptr[j], indptr[j + 1]):
+        i = indices[e]
+        a = activity[i]
+        for s2 in range(s + 1, s + window + 1):
+            if draw(key, ONLINE, s2, i, 0, 0) < a * profile[(start_hour + s2) % 24]:
+                b = s2 % (window + 1)
+                k = inbox_count[b]
+                if k == inbox.shape[1]:
+                    bigger = np.empty((inbox.shape[0], 2 * k, inbox.shape[2]), inbox.dtype)
+                    bigger[:, :k] = inbox
+                    inbox = bigger
+                inbox[b, k, 0], inbox[b, k, 1], inbox[b, k, 2], inbox[b, k, 3], inbox[b, k, 4] = m, i, j, e, s
+                inbox_count[b] = k + 1
+                break
+    return inbox
+
+
+@njit(cache=True, inline="always")
+def _pick(key, s, rec):
+    """Priority of the feed post `rec` (m, i, j, e, t0) when i has more than it can read."""
+    return draw(key, PICK + STREAMS * np.int64(rec[0]), s, rec[1], rec[2] + 3, rec[4])
+
+
+@njit(cache=True)
+def _start_talking(m, j, s, talk, cold, talking, misc):
+    if cold[m, j, C_TALK_UNTIL] < s:
+        cold[m, j, C_TALK_UNTIL] = s + talk - 1 if talk > 0 else NEVER
         talking[m, misc[m, M_TALKING]] = j
         misc[m, M_TALKING] += 1
 
 
-@njit(cache=True)
-def _grow(a, size):
-    b = np.empty(max(2 * a.size, size), dtype=a.dtype)
-    b[:a.size] = a
-    return b
-
-
 @njit(cache=True, nogil=True)
-def advance(s, key,
-            indptr, indices, kind, relevance, scepticism, activity, credibility,
-            profile, consumers, useful, fpm, fpg, ip,
-            st, seen_edge, seen_ad, views_now, new_src, hits, best_u, best_src, touched,
-            cand_count, cand_slot, post_ring, post_count, talking, misc,
-            seed_msg, seed_agent, post_msg, post_agent, ad_reach, ad_count, out):
+def advance(s, key, indptr, indices, kind, activity, credibility, profile, consumers,
+            fpm, fpg, ip, static, hot, cold, seen_edge, touched, cand, inbox, inbox_count,
+            talking, misc, seed_msg, seed_agent, post_msg, post_agent, ad_reach, ad_count, out):
     """Simulate hour `s` in place; fill `out[m]` with this hour's counts (N_OUT layout).
 
-    `st[row, m, i]`: the int32 state rows S_*; `relevance[m, i]`: message m's match with
-    agent i; `seed_*`/`post_*`: this hour's seeds and one-off posts as (message, agent);
-    `ad_reach[m]`: chance an online consumer sees message m's ad; `ad_count[m]`: ad
-    impressions to deliver to random online consumers.
+    `hot`, `cold`, `static`: the per (message, agent) records above; `seed_*`/`post_*`:
+    this hour's seeds and one-off posts as (message, agent); `ad_reach[m]`: chance an
+    online consumer sees message m's ad; `ad_count[m]`: ad impressions to deliver to
+    random online consumers. `inbox[b]` (b = hour % (window + 1)) holds `inbox_count[b]`
+    posts (message, follower, source, link, post hour) due in that hour; the inbox is
+    returned because posting may have to enlarge it. `cand[i]`: (feed posts due, slot)
+    scratch for the attention limit.
     """
-    n_msg, n = relevance.shape[0], kind.size
+    n_msg, n = hot.shape[0], hot.shape[1]
     window, talk, start_hour, limit = ip[I_WINDOW], ip[I_TALK], ip[I_START_HOUR], ip[I_ATTENTION]
     out[:, :] = 0
     for m in range(n_msg):
@@ -201,78 +278,54 @@ def advance(s, key,
             misc[post_msg[k], M_LAUNCH] = s
     n_touched = 0
 
-    # 1. feed: gather posts seen for the first time by followers online now ...
-    cap = 1024
-    c_m = np.empty(cap, np.int64)
-    c_i = np.empty(cap, np.int64)
-    c_j = np.empty(cap, np.int64)
-    c_e = np.empty(cap, np.int64)
-    c_t0 = np.empty(cap, np.int64)
-    c_u = np.empty(cap, np.float64)
-    nc = 0
+    # 1. feed: the posts due this hour (routed when posted, see `_deliver`) ...
+    b = s % (window + 1)
+    nc = inbox_count[b]
+    box = inbox[b]
     n_over = 0
-    for m in range(n_msg):
-        for t0 in range(max(0, s - window), s):
-            slot = t0 % window
-            for p in range(post_count[m, slot]):
-                j = post_ring[m, slot, p]
-                for e in range(indptr[j], indptr[j + 1]):
-                    i = indices[e]
-                    if not online(key, s, i, activity, profile, start_hour):
-                        continue
-                    seen = False
-                    for s2 in range(t0 + 1, s):
-                        if online(key, s2, i, activity, profile, start_hour):
-                            seen = True
-                            break
-                    if seen:
-                        continue
-                    if nc == c_m.size:
-                        c_m, c_i, c_j = _grow(c_m, nc + 1), _grow(c_i, nc + 1), _grow(c_j, nc + 1)
-                        c_e, c_t0, c_u = _grow(c_e, nc + 1), _grow(c_t0, nc + 1), _grow(c_u, nc + 1)
-                    c_m[nc], c_i[nc], c_j[nc], c_e[nc], c_t0[nc] = m, i, j, e, t0
-                    if limit > 0:
-                        c_u[nc] = draw(key, PICK + STREAMS * m, s, i, j + 3, t0)
-                        cand_count[i] += 1
-                        if cand_count[i] == limit + 1:
-                            n_over += 1
-                    nc += 1
+    if limit > 0:
+        for c in range(nc):
+            i = box[c, 1]
+            cand[i, 0] += 1
+            if cand[i, 0] == limit + 1:
+                n_over += 1
     # ... an agent with more than `limit` of them reads the `limit` with the smallest pick draw
     thresholds = np.empty(n_over, np.float64)
     if n_over > 0:
         over = np.empty(n_over, np.int64)
         k = 0
         for c in range(nc):
-            i = c_i[c]
-            if cand_count[i] > limit and cand_slot[i] < 0:
-                cand_slot[i] = k
+            i = box[c, 1]
+            if cand[i, 0] > limit and cand[i, 1] < 0:
+                cand[i, 1] = k
                 over[k] = i
                 k += 1
         starts = np.zeros(n_over + 1, np.int64)
         for a in range(n_over):
-            starts[a + 1] = starts[a] + cand_count[over[a]]
+            starts[a + 1] = starts[a] + cand[over[a], 0]
         fill = starts[:-1].copy()
         picks = np.empty(starts[-1], np.float64)
         for c in range(nc):
-            a = cand_slot[c_i[c]]
+            a = cand[box[c, 1], 1]
             if a >= 0:
-                picks[fill[a]] = c_u[c]
+                picks[fill[a]] = _pick(key, s, box[c])
                 fill[a] += 1
         for a in range(n_over):
             thresholds[a] = np.sort(picks[starts[a]:starts[a + 1]])[limit - 1]
     for c in range(nc):
-        m, i, j = c_m[c], c_i[c], c_j[c]
-        if n_over > 0 and cand_slot[i] >= 0 and c_u[c] > thresholds[cand_slot[i]]:
+        m, i, j, e, t0 = np.int64(box[c, 0]), np.int64(box[c, 1]), np.int64(box[c, 2]), \
+            np.int64(box[c, 3]), np.int64(box[c, 4])
+        if n_over > 0 and cand[i, 1] >= 0 and _pick(key, s, box[c]) > thresholds[cand[i, 1]]:
             out[m, MISSED] += 1
             continue
-        n_touched = _expose(m, i, j, kind[j], credibility[j], st[S_RELAY_DEPTH, m, j], c_e[c],
-                            c_t0[c], s, float(s - misc[m, M_LAUNCH]), key, n_touched,
-                            kind, relevance, scepticism, fpm, fpg, st, seen_edge, seen_ad,
-                            views_now, new_src, hits, best_u, best_src, touched)
+        n_touched = _expose(m, i, j, kind[j], credibility[j], cold[m, j, C_RELAY_DEPTH], e,
+                            t0, s, float(s - misc[m, M_LAUNCH]), key, n_touched,
+                            static, fpm, fpg, hot, seen_edge, touched)
     if limit > 0:
         for c in range(nc):
-            cand_count[c_i[c]] = 0
-            cand_slot[c_i[c]] = -1
+            cand[box[c, 1], 0] = 0
+            cand[box[c, 1], 1] = -1
+    inbox_count[b] = 0
 
     # 2. ads: by reach (bottom of the online consumer's attention draw) or by count
     for m in range(n_msg):
@@ -284,9 +337,8 @@ def advance(s, key,
                     out[m, IMPRESSIONS] += 1
                     if draw(key, NOTICE + STREAMS * m, s, i, 0, 0) < fpg[G_AD_NOTICE]:
                         n_touched = _expose(m, i, AD_SOURCE, BRAND_KIND, fpg[G_AD_CRED], 0, -1, s, s,
-                                            age, key, n_touched, kind, relevance, scepticism, fpm,
-                                            fpg, st, seen_edge, seen_ad, views_now, new_src, hits,
-                                            best_u, best_src, touched)
+                                            age, key, n_touched, static, fpm, fpg, hot, seen_edge,
+                                            touched)
         if ad_count[m] > 0 and consumers.size > 0:
             delivered, attempt = 0, 0
             while delivered < ad_count[m] and attempt < 200 * ad_count[m]:
@@ -297,9 +349,8 @@ def advance(s, key,
                 out[m, IMPRESSIONS] += 1
                 if draw(key, NOTICE + STREAMS * m, s, i, attempt, 0) < fpg[G_AD_NOTICE]:
                     n_touched = _expose(m, i, AD_SOURCE, BRAND_KIND, fpg[G_AD_CRED], 0, -1,
-                                        s + 1 + attempt, s, age, key, n_touched, kind, relevance,
-                                        scepticism, fpm, fpg, st, seen_edge, seen_ad, views_now,
-                                        new_src, hits, best_u, best_src, touched)
+                                        s + 1 + attempt, s, age, key, n_touched, static, fpm, fpg,
+                                        hot, seen_edge, touched)
                 delivered += 1
 
     # 3. chats: the top of the attention draw goes to a chat with a uniformly random agent
@@ -311,65 +362,68 @@ def advance(s, key,
                 if online(key, s, i, activity, profile, start_hour) \
                         and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) >= 1.0 - contact_rate:
                     c = int(draw(key, CONTACT + STREAMS * m, s, i, 0, 0) * n)
-                    if c != i and st[S_LAST_POST, m, c] == s - 1:
-                        n_touched = _expose(m, i, c, kind[c], credibility[c], st[S_RELAY_DEPTH, m, c],
-                                            -2, s - 1, s, age, key, n_touched, kind, relevance,
-                                            scepticism, fpm, fpg, st, seen_edge, seen_ad, views_now,
-                                            new_src, hits, best_u, best_src, touched)
+                    if c != i and cold[m, c, C_LAST_POST] == s - 1:
+                        n_touched = _expose(m, i, c, kind[c], credibility[c], cold[m, c, C_RELAY_DEPTH],
+                                            -2, s - 1, s, age, key, n_touched, static, fpm, fpg, hot,
+                                            seen_edge, touched)
 
     # 4. commit: awareness, relays, adoptions
     for k in range(n_touched):
         m, i = touched[k] // n, touched[k] % n
-        out[m, EXPOSURES] += views_now[m, i]
-        if _make_aware(m, i, s, kind, useful, st, out):
-            st[S_AWARE_PARENT, m, i] = best_src[0, m, i]
-            st[S_AWARE_DEPTH, m, i] = best_src[2, m, i] + 1
-        st[S_EXPOSURES, m, i] += views_now[m, i]
-        st[S_SOURCES, m, i] += new_src[m, i]
-        h = hits[m, i]
-        if h & 1:
-            st[S_RELAY, m, i] = s
-            st[S_RELAY_PARENT, m, i] = best_src[1, m, i]
-            st[S_RELAY_DEPTH, m, i] = best_src[3, m, i] + 1
+        h = hot[m, i]
+        out[m, EXPOSURES] += h[H_VIEWS]
+        if _make_aware(m, i, s, kind, static, hot, out):
+            cold[m, i, C_AWARE_PARENT] = h[H_SRC_AWARE]
+            cold[m, i, C_AWARE_DEPTH] = h[H_DEPTH_AWARE] + 1
+        h[H_EXPOSURES] += h[H_VIEWS]
+        h[H_SOURCES] += h[H_NEW_SRC]
+        hits = h[H_HITS]
+        if hits & 1:
+            h[H_RELAY] = s
+            cold[m, i, C_RELAY_PARENT] = h[H_SRC_RELAY]
+            cold[m, i, C_RELAY_DEPTH] = h[H_DEPTH_RELAY] + 1
             out[m, NEW_RELAY + kind[i]] += 1
-            _start_talking(m, i, s, talk, st, talking, misc)
-        if st[S_ADOPT, m, i] < 0 and (((h & 2) and st[S_SOURCES, m, i] >= ip[I_MIN_SOURCES])
-                                      or ((h & 1) and ip[I_RELAYERS_ADOPT])):
-            st[S_ADOPT, m, i] = s
+            _start_talking(m, i, s, talk, cold, talking, misc)
+        if h[H_ADOPT] < 0 and (((hits & 2) and h[H_SOURCES] >= ip[I_MIN_SOURCES])
+                               or ((hits & 1) and ip[I_RELAYERS_ADOPT])):
+            h[H_ADOPT] = s
             out[m, NEW_ADOPT + kind[i]] += 1
-            if useful[i]:
+            if static[m, i, A_USEFUL] > 0.0:
                 out[m, NEW_USEFUL_ADOPT] += 1
-        views_now[m, i] = 0
-        new_src[m, i] = 0
-        hits[m, i] = 0
+        h[H_VIEWS] = 0
+        h[H_NEW_SRC] = 0
+        h[H_HITS] = 0
 
     # 5. post: new seeds start talking; one-off posts; every talker posts this hour
-    slot = s % window
-    post_count[:, slot] = 0
     for k in range(seed_msg.size):
         m, j = seed_msg[k], seed_agent[k]
-        if st[S_SEEDED, m, j] < 0:
-            st[S_SEEDED, m, j] = s
+        if hot[m, j, H_SEEDED] < 0:
+            hot[m, j, H_SEEDED] = s
             out[m, NEW_SEEDED] += 1
-            if _make_aware(m, j, s, kind, useful, st, out):
-                st[S_AWARE_DEPTH, m, j] = 0
-            if st[S_RELAY, m, j] < 0:
-                st[S_RELAY_DEPTH, m, j] = 0
-            _start_talking(m, j, s, talk, st, talking, misc)
+            if _make_aware(m, j, s, kind, static, hot, out):
+                cold[m, j, C_AWARE_DEPTH] = 0
+            if hot[m, j, H_RELAY] < 0:
+                cold[m, j, C_RELAY_DEPTH] = 0
+            _start_talking(m, j, s, talk, cold, talking, misc)
     for k in range(post_msg.size):
         m, j = post_msg[k], post_agent[k]
-        if _make_aware(m, j, s, kind, useful, st, out):
-            st[S_AWARE_DEPTH, m, j] = 0
-        if st[S_RELAY, m, j] < 0:
-            st[S_RELAY_DEPTH, m, j] = 0
-        _post(m, j, s, slot, st, post_ring, post_count, out)
+        if _make_aware(m, j, s, kind, static, hot, out):
+            cold[m, j, C_AWARE_DEPTH] = 0
+        if hot[m, j, H_RELAY] < 0:
+            cold[m, j, C_RELAY_DEPTH] = 0
+        if _post(m, j, s, cold, out):
+            inbox = _deliver(m, j, s, key, indptr, indices, activity, profile, start_hour, window,
+                             inbox, inbox_count)
     for m in range(n_msg):
         kept = 0
         for k in range(misc[m, M_TALKING]):
             j = talking[m, k]
-            if st[S_TALK_UNTIL, m, j] >= s:
-                _post(m, j, s, slot, st, post_ring, post_count, out)
-                if st[S_TALK_UNTIL, m, j] > s:
+            if cold[m, j, C_TALK_UNTIL] >= s:
+                if _post(m, j, s, cold, out):
+                    inbox = _deliver(m, j, s, key, indptr, indices, activity, profile, start_hour,
+                                     window, inbox, inbox_count)
+                if cold[m, j, C_TALK_UNTIL] > s:
                     talking[m, kept] = j
                     kept += 1
         misc[m, M_TALKING] = kept
+    return inbox

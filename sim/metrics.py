@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from . import kernels as K
-from .population import BLOGGER, CONSUMER, KIND_NAMES
+from .population import BRAND, KIND_NAMES
 
 CURVES = (["reach", "useful_reach", "relayed", "adopted", "useful_adopted", "seeded"]
           + [f"{what}_{kind}" for what in ("aware", "relayed", "adopted") for kind in KIND_NAMES])
@@ -27,32 +28,88 @@ FINALS = ("reach", "useful_reach", "relays", "adoptions", "useful_adoptions", "s
           "organic_relay_share", "largest_relay_tree", "agents_relaying_to_k")
 
 
-def _cumulative(times, mask, hours):
-    t = times[mask & (times >= 0)]
-    return np.cumsum(np.bincount(t, minlength=hours)[:hours])
+_AWARE_BY_KIND = CURVES.index("aware_consumer")
+_RELAYED_BY_KIND = CURVES.index("relayed_consumer")
+_ADOPTED_BY_KIND = CURVES.index("adopted_consumer")
 
 
+@njit(cache=True)
+def _new_per_hour(aware, relay, adopt, seeded, kind, useful, hours, out):
+    """out[hour, CURVES column] += agents whose event happened in that hour: one pass over
+    the agents (the state arrays are strided views of the records, so one pass matters)."""
+    for i in range(aware.size):
+        k = kind[i]
+        t = aware[i]
+        if 0 <= t < hours:
+            if k != BRAND:
+                out[t, 0] += 1                    # reach: consumers and bloggers
+            if useful[i]:
+                out[t, 1] += 1
+            out[t, _AWARE_BY_KIND + k] += 1
+        t = relay[i]
+        if 0 <= t < hours:
+            out[t, 2] += 1
+            out[t, _RELAYED_BY_KIND + k] += 1
+        t = adopt[i]
+        if 0 <= t < hours:
+            out[t, 3] += 1
+            if useful[i]:
+                out[t, 4] += 1
+            out[t, _ADOPTED_BY_KIND + k] += 1
+        t = seeded[i]
+        if 0 <= t < hours:
+            out[t, 5] += 1
+
+
+@njit(cache=True)
 def _first_time(times):
     """Per agent, the earliest non-negative hour over messages (-1 if none)."""
-    big = np.where(times >= 0, times, np.iinfo(np.int32).max)
-    first = big.min(axis=0)
-    return np.where(first == np.iinfo(np.int32).max, -1, first)
+    first = np.full(times.shape[1], -1, np.int32)
+    for m in range(times.shape[0]):
+        for i in range(times.shape[1]):
+            t = times[m, i]
+            if t >= 0 and (first[i] < 0 or t < first[i]):
+                first[i] = t
+    return first
 
 
-def _state_curves(aware, relay, adopt, seeded, kind, useful, hours, union):
-    """Cumulative curves for one message (union=False: per-message arrays are 1-D)."""
-    agents = (kind == CONSUMER) | (kind == BLOGGER)
-    out = {"reach": _cumulative(aware, agents, hours), "useful_reach": _cumulative(aware, useful, hours),
-           "adopted": _cumulative(adopt, kind >= 0, hours), "useful_adopted": _cumulative(adopt, useful, hours)}
-    for k, name in enumerate(KIND_NAMES):
-        out[f"aware_{name}"] = _cumulative(aware, kind == k, hours)
-        out[f"adopted_{name}"] = _cumulative(adopt, kind == k, hours)
-    if not union:
-        out["relayed"] = _cumulative(relay, kind >= 0, hours)
-        out["seeded"] = _cumulative(seeded, kind >= 0, hours)
-        for k, name in enumerate(KIND_NAMES):
-            out[f"relayed_{name}"] = _cumulative(relay, kind == k, hours)
-    return out
+def _curves(aware, relay, adopt, seeded, kind, useful, hours) -> np.ndarray:
+    """Cumulative curves [hours, len(CURVES)] of one message (or of the union)."""
+    new = np.zeros((hours, len(CURVES)), np.int64)
+    _new_per_hour(aware, relay, adopt, seeded, kind, useful, hours, new)
+    return np.cumsum(new, axis=0)
+
+
+@njit(cache=True)
+def _tree_sizes(relay_at, relay_parent):
+    n = relay_at.size
+    caused = np.zeros(n, np.int64)
+    root = np.full(n, -1, np.int64)
+    size = np.zeros(n, np.int64)
+    for i in range(n):
+        if relay_at[i] < 0:
+            continue
+        if relay_parent[i] >= 0:
+            caused[relay_parent[i]] += 1
+        j, r, steps = i, -1, 0
+        while r < 0:                     # walk up to a known root, a non-relayer or an ad relay
+            if root[j] >= 0:
+                r = root[j]
+            elif relay_at[j] < 0 or relay_parent[j] < 0 or steps > n:   # (steps: a cycle guard)
+                r = j
+            else:
+                j = relay_parent[j]
+                steps += 1
+        j = i
+        for _ in range(steps + 1):       # remember the root along the path
+            if root[j] >= 0:
+                break
+            root[j] = r
+            j = relay_parent[j]
+        size[r] += 1
+        if relay_at[r] < 0 and size[r] == 1:
+            size[r] += 1                 # the root post's author (seed, brand) is a member too
+    return size[size > 0], caused
 
 
 def relay_trees(relay_at, relay_parent):
@@ -61,21 +118,7 @@ def relay_trees(relay_at, relay_parent):
     Roots are the posts nobody relayed: seeds, brand posts and each relay caused by an
     ad (the ad is not an agent); a tree's size counts its root and every relayer below.
     """
-    relayers = np.flatnonzero(relay_at >= 0)
-    n = relay_at.size
-    caused = np.bincount(relay_parent[relayers][relay_parent[relayers] >= 0], minlength=n)
-    if relayers.size == 0:
-        return np.zeros(0, np.int64), caused
-    up = np.arange(n)
-    parents = relay_parent[relayers]
-    up[relayers] = np.where(parents >= 0, parents, relayers)
-    while True:                      # pointer jumping until every member points at its root
-        nxt = up[up]
-        if np.array_equal(nxt, up):
-            break
-        up = nxt
-    members = np.union1d(relayers, parents[parents >= 0])
-    return np.bincount(np.unique(up[members], return_inverse=True)[1]), caused
+    return _tree_sizes(relay_at, relay_parent)
 
 
 def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
@@ -85,13 +128,12 @@ def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
     kind, useful = pop.kind, model.useful.astype(bool)
     curves = np.zeros((n_msg + 1, hours, len(CURVES)), np.int64)
     for m in range(n_msg):
-        c = _state_curves(st.aware_at[m], st.relay_at[m], st.adopt_at[m], st.seeded_at[m], kind, useful,
-                          hours, union=False)
-        curves[m] = np.stack([c[name] for name in CURVES], axis=1)
-    total = _state_curves(_first_time(st.aware_at), None, _first_time(st.adopt_at), None, kind, useful,
-                          hours, union=True)
+        curves[m] = _curves(st.aware_at[m], st.relay_at[m], st.adopt_at[m], st.seeded_at[m], kind, useful,
+                            hours)
+    first_aware, first_adopt = _first_time(st.aware_at), _first_time(st.adopt_at)
+    total = _curves(first_aware, first_aware, first_adopt, first_adopt, kind, useful, hours)
     for col, name in enumerate(CURVES):
-        curves[n_msg, :, col] = total[name] if name in UNION else curves[:n_msg, :, col].sum(axis=0)
+        curves[n_msg, :, col] = total[:, col] if name in UNION else curves[:n_msg, :, col].sum(axis=0)
     flows = np.zeros((n_msg + 1, hours, len(FLOWS)), np.int64)
     for col, name in enumerate(FLOWS):
         per_hour = hourly[:, :, _FLOW_COLUMN[name]].T                       # messages x hours

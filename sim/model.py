@@ -55,38 +55,45 @@ class DiffusionRules:
 
 
 class DiffusionState:
-    """Per-replicate state, one array per attribute and message (hours; -1 = not yet)."""
-    ROWS = ("aware_at", "relay_at", "adopt_at", "seeded_at", "exposures", "sources",
-            "talk_until", "last_post", "aware_parent", "relay_parent", "aware_depth", "relay_depth")
+    """Per-replicate state of every (message, agent) pair, as records (see `sim.kernels`):
+    `hot` (what each exposure touches) and `cold` (what changes when something happens).
+    The named attributes are [message, agent] views, e.g. `aware_at[m, i]` (hour; -1 = not yet)."""
+    HOT = {"aware_at": K.H_AWARE, "relay_at": K.H_RELAY, "adopt_at": K.H_ADOPT,
+           "seeded_at": K.H_SEEDED, "exposures": K.H_EXPOSURES, "sources": K.H_SOURCES,
+           "seen_ad": K.H_SEEN_AD}
+    COLD = {"talk_until": K.C_TALK_UNTIL, "last_post": K.C_LAST_POST, "aware_parent": K.C_AWARE_PARENT,
+            "relay_parent": K.C_RELAY_PARENT, "aware_depth": K.C_AWARE_DEPTH, "relay_depth": K.C_RELAY_DEPTH}
+    ROWS = tuple(HOT) + tuple(COLD)
 
     def __init__(self, messages: int, n: int, edges: int, window: int):
-        self.st = np.empty((len(self.ROWS), messages, n), dtype=np.int32)
-        for row, name in enumerate(self.ROWS):
-            setattr(self, name, self.st[row])         # e.g. self.aware_at[m, i]
+        self.hot = np.empty((messages, n, K.N_HOT), dtype=np.int32)
+        self.cold = np.empty((messages, n, K.N_COLD), dtype=np.int32)
+        for name, col in self.HOT.items():
+            setattr(self, name, self.hot[:, :, col])
+        for name, col in self.COLD.items():
+            setattr(self, name, self.cold[:, :, col])
         self.seen_edge = np.zeros((messages, edges), dtype=np.uint8)
-        self.seen_ad = np.zeros((messages, n), dtype=np.uint8)
-        self.views_now = np.zeros((messages, n), dtype=np.int32)     # scratch for the current hour
-        self.new_src = np.zeros((messages, n), dtype=np.int32)
-        self.hits = np.zeros((messages, n), dtype=np.uint8)
-        self.best_u = np.zeros((2, messages, n), dtype=np.float64)
-        self.best_src = np.zeros((4, messages, n), dtype=np.int32)
         self.touched = np.zeros(messages * n, dtype=np.int64)
-        self.cand_count = np.zeros(n, dtype=np.int64)
-        self.cand_slot = np.full(n, -1, dtype=np.int64)
-        self.post_ring = np.zeros((messages, window, n), dtype=np.int32)  # who posted, last hours
-        self.post_count = np.zeros((messages, window), dtype=np.int64)
+        self.cand = np.zeros((n, 2), dtype=np.int64)              # attention-limit scratch
+        self.cand[:, 1] = -1
+        # posts waiting for the hour their follower is next online: (m, i, j, link, hour)
+        wide = max(n, edges) >= 2**31
+        self.inbox = np.zeros((window + 1, 1024, 5), dtype=np.int64 if wide else np.int32)
+        self.inbox_count = np.zeros(window + 1, dtype=np.int64)
         self.talking = np.zeros((messages, n), dtype=np.int32)
         self.misc = np.zeros((messages, 2), dtype=np.int64)           # n_talking, launch hour
         self.clear()
 
     def clear(self) -> None:
-        self.st[:] = -1
-        self.exposures[:] = 0
-        self.sources[:] = 0
-        for a in (self.seen_edge, self.seen_ad, self.views_now, self.new_src, self.hits, self.post_count):
-            a[:] = 0
+        K.clear_records(self.hot, self.cold)
+        self.seen_edge[:] = 0
+        self.inbox_count[:] = 0
         self.misc[:, 0] = 0
         self.misc[:, 1] = -1
+
+    def snapshot(self) -> np.ndarray:
+        """Every named attribute stacked (for comparing two runs)."""
+        return np.stack([getattr(self, name) for name in self.ROWS])
 
 
 class InfluenceModel(mesa.Model):
@@ -121,6 +128,9 @@ class InfluenceModel(mesa.Model):
         self.launch = launch_step(cfg)
         self._fpm, self._fpg, self._ip = self._kernel_parameters()
         self.state = DiffusionState(len(self.messages), pop.size, net.edges, self.rules.attention_window)
+        # per (message, agent) constants of the relay rule, refreshed by reset()
+        self.static = np.empty((len(self.messages), pop.size, K.N_STATIC))
+        self._static_inputs = None
         self.notes: list[str] = []
         self.actions = actions if actions is not None else actions_from_config(self)
         for action in self.actions:
@@ -177,6 +187,14 @@ class InfluenceModel(mesa.Model):
         self.key = stream_key(self.cfg.run.seed, self.replicate)
         self._key64 = np.uint64(self.key)
         self.state.clear()
+        pop = self.population
+        inputs = (tuple(self.rules.relay_max), self.rules.weight_relevance, float(pop.scepticism.sum()),
+                  float(self.relevance.sum()), int(self.useful.sum()))
+        if inputs != self._static_inputs:               # rules or arrays changed since last time
+            K.fill_static(self.relevance, pop.scepticism, pop.kind, self.useful,
+                          self.rules.relay_max.astype(np.float64), float(self.rules.weight_relevance),
+                          self.static)
+            self._static_inputs = inputs
         self.hour = 0
         self.steps = 0
         self.spent = np.zeros(len(self.messages))         # euros, per message
@@ -254,12 +272,12 @@ class InfluenceModel(mesa.Model):
     def _advance_kernel(self, t: int) -> None:
         pop, net, st = self.population, self.network, self.state
         seed_msg, seed_agent, post_msg, post_agent = self._inputs()
-        K.advance(t, self._key64, net.indptr, net.indices, pop.kind, self.relevance, pop.scepticism,
-                  pop.activity, pop.credibility, pop.daily_profile, self.consumers, self.useful,
-                  self._fpm, self._fpg, self._ip, st.st, st.seen_edge, st.seen_ad, st.views_now,
-                  st.new_src, st.hits, st.best_u, st.best_src, st.touched, st.cand_count,
-                  st.cand_slot, st.post_ring, st.post_count, st.talking, st.misc,
-                  seed_msg, seed_agent, post_msg, post_agent, self.ad_reach, self.ad_count, self.out)
+        st.inbox = K.advance(t, self._key64, net.indptr, net.indices, pop.kind, pop.activity,
+                             pop.credibility, pop.daily_profile, self.consumers, self._fpm, self._fpg,
+                             self._ip, self.static, st.hot, st.cold, st.seen_edge, st.touched, st.cand,
+                             st.inbox, st.inbox_count, st.talking, st.misc,
+                             seed_msg, seed_agent, post_msg, post_agent, self.ad_reach, self.ad_count,
+                             self.out)
 
     def _advance_reference(self, s: int) -> None:
         """The same hour in plain Python, through the agents' step() and advance()."""
