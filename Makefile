@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test sweep bench browser clean-numba-cache clean
+.PHONY: run test sweep bench validate browser clean-numba-cache clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(VENV)/.installed-test clean-numba-cache browser
 bench: $(VENV)/.installed-run
 	$(BIN)/python -m pip install --quiet -e '.[joblib,bench]'
 	$(BIN)/python experiments/bench/bench.py $(ARGS)
+
+## Validation against published results (writes experiments/validation/: validation.md, .csv, figures)
+validate: $(VENV)/.installed-run
+	$(BIN)/python -m pip install --quiet -e '.[joblib,bench]'
+	$(BIN)/python -m sim.validate --data ../shared/data/networks $(ARGS)
 
 ## Debian's Chromium, for the test that opens a report in a headless browser (needs root/apt)
 browser:

@@ -1,0 +1,15 @@
+"""Validation against published and analytical results (`python -m sim.validate`).
+
+One module per case; each `run(settings)` returns a `CaseResult` (rows + figure):
+1 Bass (1969) curve, 2 percolation threshold of the independent cascade, 3 agreement
+with CyNetDiff and NDlib, 4 seeding strategies (Kempe et al. 2003), 5 ordinary
+influencers (Bakshy et al. 2011), 6 sequential seeding (Jankowski et al. 2017),
+7 novelty decay (Wu and Huberman 2007). `report.write` makes validation.md/.csv.
+"""
+from . import bass, novelty, ordinary, peers, percolation, seeding, sequential
+from .common import CaseResult, Row, Settings
+
+CASES = {1: bass.run, 2: percolation.run, 3: peers.run, 4: seeding.run, 5: ordinary.run,
+         6: sequential.run, 7: novelty.run}
+
+__all__ = ["CASES", "CaseResult", "Row", "Settings"]

@@ -1,0 +1,99 @@
+"""The validation suite (`python -m sim.validate`): the fast subset passes and writes its
+report, and the suite fails when the model is deliberately broken."""
+import csv
+
+from sim import kernels as K
+from sim.validate import main, run_cases
+from sim.validation import CASES, Settings
+
+from .conftest import SHARED
+
+NEEDS_SNAP = {3, 5}        # skipped (not passed) without ../shared/data/networks
+
+
+def quietly(*cases, **settings):
+    return run_cases(list(cases), Settings(fast=True, data=SHARED, **settings), log=lambda line: None)
+
+
+def test_fast_suite_passes_and_writes_its_report(tmp_path, capsys):
+    code = main(["--fast", "--out", str(tmp_path), "--data", str(SHARED)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    with open(tmp_path / "validation.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    status = {}
+    for row in rows:
+        status.setdefault(int(row["case"]), set()).add(row["result"])
+    assert set(status) == set(CASES)
+    for case, results in status.items():
+        if case in NEEDS_SNAP and not SHARED.is_dir():
+            assert results == {"SKIP"}
+        else:
+            assert "PASS" in results and results <= {"PASS", "info"}, (case, results)
+    text = (tmp_path / "validation.md").read_text()
+    assert "FAIL" not in text and text.count("**PASS**") == sum(r["result"] == "PASS" for r in rows)
+    for ref in ("Bass, F. M. (1969)", "Kempe, D., Kleinberg, J. and Tardos", "Wu, F. and Huberman"):
+        assert ref in text
+    figures = sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
+    ran = [c for c in CASES if not (c in NEEDS_SNAP and not SHARED.is_dir())]
+    assert [f.split("_")[0] for f in figures] == [f"case{c}" for c in ran]
+    assert all(f"](figures/{f})" in text for f in figures)
+    assert all(line.startswith("[validate]") for line in out.strip().splitlines())
+    assert "cases passed" in out.strip().splitlines()[-1]
+
+
+def test_flipped_novelty_decay_fails_case_7():
+    """Novelty that grows instead of decaying (the sign of the decay flipped in the
+    kernel's compiled parameters, in every model the case builds) must fail case 7."""
+    tampered = []
+
+    def flip_decay(model):
+        assert (model._fpm[:, K.F_DECAY] > 0).all()
+        model._fpm[:, K.F_DECAY] *= -1.0
+        tampered.append(model)
+
+    [case] = quietly(7, tamper=flip_decay)
+    assert tampered, "the tamper was never applied"
+    assert case.status == "FAIL"
+    half_lives = [r for r in case.rows if r.name.startswith("fitted half-life")]
+    assert half_lives and not any(r.passed for r in half_lives)
+    assert all(r.measured < 0 for r in half_lives)          # the rate grows: a negative half-life
+    [intact] = quietly(7)
+    assert intact.status == "PASS"
+
+
+def test_doubled_imitation_fails_case_1():
+    """Word of mouth twice as strong as configured (the chat rate doubled in the compiled
+    parameters) must fail the Bass case."""
+    def double_imitation(model):
+        model._fpg[K.G_CONTACT] *= 2.0
+
+    [case] = quietly(1, tamper=double_imitation)
+    assert case.status == "FAIL"
+    curves = [r for r in case.rows if r.name.startswith("adoption curve")]
+    assert not any(r.passed for r in curves)
+
+
+def test_wrong_relay_probability_fails_peer_agreement(shared_networks):
+    """A full model relaying 20% more often than configured disagrees with CyNetDiff, while
+    the untouched IC kernel still agrees: the peer check sees the model, not just the kernel."""
+    def inflate_relay(model):
+        model.rules.relay_max = model.rules.relay_max * 1.2     # read into the kernel's tables at reset
+
+    [case] = quietly(3, tamper=inflate_relay)
+    assert case.status == "FAIL"
+    assert all(r.passed for r in case.rows if r.name.split(": ")[1].startswith("IC kernel"))
+    assert not all(r.passed for r in case.rows if r.name.split(": ")[1].startswith("full model"))
+
+
+def test_missing_data_or_peers_are_skipped_not_passed(tmp_path, capsys, monkeypatch):
+    code = main(["--fast", "--cases", "3,5", "--data", str(tmp_path / "missing"), "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "0 of 2 cases passed, 0 failed, 2 skipped" in out and "not a pass" in out
+    assert (tmp_path / "validation.md").read_text().count("SKIP (data not found") == 2
+    from sim.validation import peers
+    monkeypatch.setattr(peers, "_available", lambda module: False)
+    [case] = quietly(3)
+    assert case.status == "SKIP"
+    assert "cynetdiff" in case.skipped if SHARED.is_dir() else "data not found" in case.skipped
