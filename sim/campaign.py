@@ -71,8 +71,9 @@ class SponsoredPosts(Action):
     """Sponsored posts bought under a budget from a ranked list of candidates.
 
     One wave per entry of `wave_hours`; each wave may spend the budget left divided by
-    the waves left. With `skip_reached`, agents already aware of the message are passed
-    over (staggered seeding reaches new people each wave).
+    the waves left. With `skip_reached`, agents already relaying the message on their own
+    are passed over (staggered seeding pays only for new activations, as in Jankowski et
+    al. 2017); an agent who saw it but did not pass it on can still be sponsored.
     """
 
     def __init__(self, ranking, budget: float, wave_hours, message: int = 0, skip_reached=False):
@@ -101,7 +102,7 @@ class SponsoredPosts(Action):
         for j in self.ranking:
             if allowance - spent < self.cheapest:     # nothing else can fit
                 break
-            if st.seeded_at[m, j] >= 0 or (self.skip_reached and st.aware_at[m, j] >= 0):
+            if st.seeded_at[m, j] >= 0 or (self.skip_reached and st.relay_at[m, j] >= 0):
                 continue
             if spent + costs[j] <= allowance:
                 chosen.append(int(j))

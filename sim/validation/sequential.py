@@ -100,9 +100,8 @@ def run(settings: Settings) -> CaseResult:
         f"{GAP} h apart, each wave taking the best-ranked accounts not yet activated (seeded or relaying), as "
         "in Jankowski et al. Coverage = activated agents (seeds + relayers) after every cascade ended, "
         f"{reps} replicates, paired by replicate. A configuration counts as 'at least as much' unless "
-        f"sequential is worse by more than {Z:g} standard errors of the paired difference. Note: the model's "
-        "own `timing=staggered` passes over every agent already *aware* of the message, a stricter rule "
-        "than Jankowski's; it is not what this case checks.")
+        f"sequential is worse by more than {Z:g} standard errors of the paired difference. The model's "
+        "own `timing=staggered` follows the same rule (it passes over agents already relaying).")
     return case
 
 
