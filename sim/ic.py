@@ -19,7 +19,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from .rng import draw, stream_key
+from .rng import _M64, draw, stream_keys
 
 IC_PURPOSE = 10
 
@@ -95,7 +95,7 @@ def independent_cascade(indptr, indices, seeds, p: float, replicates: int, seed:
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"p must be a probability, got {p}")
     indptr = np.asarray(indptr, np.int64)
-    keys = np.array([stream_key(seed, r) for r in range(replicates)], dtype=np.uint64)
+    keys = stream_keys(np.uint64(seed & _M64), replicates)
     sizes = np.zeros(replicates, np.int64)
     links = np.zeros(replicates, np.int64)
     workers = max(1, min(numba.get_num_threads(), replicates))

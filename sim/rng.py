@@ -71,3 +71,13 @@ def draw(key, purpose, step, a, b, c):
     h = _mix(h ^ np.uint64(b))
     h = _mix(h ^ np.uint64(c))
     return np.float64(h >> np.uint64(11)) * _TO_UNIT
+
+
+@njit(cache=True)
+def stream_keys(seed, count):
+    """`stream_key(seed, r)` for r = 0..count-1, without a Python loop (seed: uint64)."""
+    out = np.empty(count, np.uint64)
+    base = _mix(seed * np.uint64(_GOLDEN) + np.uint64(1))
+    for r in range(count):
+        out[r] = _mix(base ^ (np.uint64(r + 1) * np.uint64(_C2)))
+    return out

@@ -105,6 +105,7 @@ def test_counter_based_draws_agree_between_python_and_numba():
         args = [int(x) for x in gen.integers(0, 2**40, 4)]
         purpose = int(gen.integers(1, 60))
         assert rng.draw_py(key, purpose, *args) == rng.draw(np.uint64(key), purpose, *args)
+        assert rng.stream_keys(np.uint64(seed), rep + 1)[rep] == key     # the batch version used by sim.ic
 
 
 def test_draws_are_uniform_and_streams_independent():
