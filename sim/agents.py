@@ -19,7 +19,7 @@ from .population import BRAND, CONSUMER
 from .rng import ADOPT, AD_PICK, ATTENTION, CONTACT, NOTICE, PICK, RELAY, STREAMS
 
 _trust, _appeal, _novelty = K.trust.py_func, K.appeal.py_func, K.novelty_now.py_func
-_relevance_w, _draw_key = K.relevance_weight.py_func, K.draw_key.py_func
+_weighted, _draw_key = K.weighted.py_func, K.draw_key.py_func
 _NONE = (K.NO_DRAW, K.NO_DRAW, 0)      # (relay-draw key, source, depth) before any exposure
 
 
@@ -159,8 +159,9 @@ class MarketAgent(mesa.Agent):
             kind_j, cred_j = int(pop.kind[source]), float(pop.credibility[source])
             depth_j = int(st.relay_depth[m, source])
         tone = 1.0 if kind_j == BRAND else msg.promotional
-        ap = _appeal(msg.interest, _relevance_w(float(mdl.relevance[m, i]), rules.weight_relevance),
-                     _trust(cred_j, float(pop.scepticism[i]), tone), rules.weight_interest, rules.weight_trust)
+        ap = _appeal(_weighted(msg.interest, rules.weight_interest),
+                     _weighted(float(mdl.relevance[m, i]), rules.weight_relevance),
+                     _weighted(_trust(cred_j, float(pop.scepticism[i]), tone), rules.weight_trust))
         could_relay = st.relay_at[m, i] < 0 and st.seeded_at[m, i] < 0
         if could_relay or st.aware_at[m, i] < 0:
             u = mdl.draw(RELAY + STREAMS * m, s, i, source + 3, t0)
@@ -169,7 +170,7 @@ class MarketAgent(mesa.Agent):
             if could_relay:
                 nov = _novelty(msg.novelty, msg.decay, float(s - mdl.launch_hour_of(m)), msg.wearout,
                                int(st.exposures[m, i]))
-                if u < rules.relay_max[self.kind] * ap * nov ** rules.weight_novelty:
+                if u < rules.relay_max[self.kind] * ap * _weighted(nov, rules.weight_novelty):
                     p["hits"] |= 1
                     p["relay"] = min(p["relay"], (k, source, depth_j))
         if st.adopt_at[m, i] < 0 and \

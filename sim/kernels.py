@@ -31,7 +31,8 @@ import math
 import numpy as np
 from numba import njit
 
-from .rng import ADOPT, AD_PICK, ATTENTION, CONTACT, NOTICE, ONLINE, PICK, RELAY, STREAMS, draw
+from .rng import (ADOPT, AD_PICK, ATTENTION, CONTACT, NOTICE, ONLINE, PICK, RELAY, STREAMS, draw,
+                  draw_from, draw_prefix)
 
 BRAND_KIND = 2
 NEVER = 2_147_483_647          # talk_until for "keeps talking until the end"
@@ -77,6 +78,7 @@ N_COLD = 8
 A_RELEVANCE_W, A_SCEPTICISM, A_RELAY_CAP, A_USEFUL = range(4)
 N_STATIC = 4
 M_TALKING, M_LAUNCH = 0, 1      # `misc[m]` int64 state
+N_WEAR = 16          # novelty factors tabulated per hour for 0..N_WEAR-1 earlier exposures
 
 
 @njit(cache=True)
@@ -86,15 +88,15 @@ def trust(credibility, scepticism, tone):
 
 
 @njit(cache=True)
-def relevance_weight(relevance, w_relevance):
-    """The relevance factor of the appeal (per agent and message, computed once per replicate)."""
-    return relevance ** w_relevance
+def weighted(factor, weight):
+    """A factor of the relay rule raised to its weight (1: the factor itself, exactly)."""
+    return factor if weight == 1.0 else factor ** weight
 
 
 @njit(cache=True)
-def appeal(interest, relevance_w, trust_, w_interest, w_trust):
-    """How attractive one exposure is: conjunctive, near zero if any factor is."""
-    return interest ** w_interest * relevance_w * trust_ ** w_trust
+def appeal(interest_w, relevance_w, trust_w):
+    """How attractive one exposure is: conjunctive, near zero if any (weighted) factor is."""
+    return interest_w * relevance_w * trust_w
 
 
 @njit(cache=True)
@@ -119,7 +121,7 @@ def fill_static(relevance, scepticism, kind, useful, relay_max, w_relevance, sta
     """static[m, i] = (relevance^w, scepticism, relay cap of i's kind, in target)."""
     for m in range(relevance.shape[0]):
         for i in range(relevance.shape[1]):
-            static[m, i, A_RELEVANCE_W] = relevance_weight(relevance[m, i], w_relevance)
+            static[m, i, A_RELEVANCE_W] = weighted(relevance[m, i], w_relevance)
             static[m, i, A_SCEPTICISM] = scepticism[i]
             static[m, i, A_RELAY_CAP] = relay_max[kind[i]]
             static[m, i, A_USEFUL] = useful[i]
@@ -137,9 +139,10 @@ def clear_records(hot, cold):
 
 
 @njit(cache=True)
-def _expose(m, i, source, kind_j, cred_j, depth_j, edge, t0, s, age, key, n_touched,
-            static, fpm, fpg, hot, seen_edge, touched):
-    """Record one exposure of agent i to message m posted by `source` (AD_SOURCE: the ad)."""
+def _expose(m, i, source, kind_j, cred_j, depth_j, edge, t0, age, n_touched, static, fpm, fpg,
+            hot, seen_edge, touched, relay_prefix, adopt_prefix, interest_w, novelty_w):
+    """Record one exposure of agent i to message m posted by `source` (AD_SOURCE: the ad).
+    The last four arguments are this hour's per-message constants (see `_hour_tables`)."""
     n = hot.shape[1]
     h = hot[m, i]
     if h[H_VIEWS] == 0:
@@ -168,18 +171,19 @@ def _expose(m, i, source, kind_j, cred_j, depth_j, edge, t0, s, age, key, n_touc
     if could_relay or could_adopt:   # the exposure's appeal matters only for a decision still open
         tone = 1.0 if kind_j == BRAND_KIND else fpm[m, F_PROMO]
         tr = trust(cred_j, a[A_SCEPTICISM], tone)
-        ap = appeal(fpm[m, F_INTEREST], a[A_RELEVANCE_W], tr, fpg[G_WI], fpg[G_WT])
+        ap = appeal(interest_w[m], a[A_RELEVANCE_W], weighted(tr, fpg[G_WT]))
     if could_relay or h[H_AWARE] < 0:
-        u = draw(key, RELAY + STREAMS * m, s, i, b, t0)
+        u = draw_from(relay_prefix[m], i, b, t0)
         k = draw_key(u)
         if k < h[H_KEY_AWARE] or (k == h[H_KEY_AWARE] and source < h[H_SRC_AWARE]):
             h[H_KEY_AWARE] = k       # credit for awareness: smallest relay draw
             h[H_SRC_AWARE] = source
             h[H_DEPTH_AWARE] = depth_j
         if could_relay:
-            nov = novelty_now(fpm[m, F_NOVELTY], fpm[m, F_DECAY], age, fpm[m, F_WEAROUT],
-                              h[H_EXPOSURES])
-            p = a[A_RELAY_CAP] * ap * nov ** fpg[G_WN]
+            x = h[H_EXPOSURES]
+            nov_w = novelty_w[m, x] if x < N_WEAR else weighted(
+                novelty_now(fpm[m, F_NOVELTY], fpm[m, F_DECAY], age, fpm[m, F_WEAROUT], x), fpg[G_WN])
+            p = a[A_RELAY_CAP] * ap * nov_w
             if u < p:
                 h[H_HITS] |= 1
                 if k < h[H_KEY_RELAY] or (k == h[H_KEY_RELAY] and source < h[H_SRC_RELAY]):
@@ -187,7 +191,7 @@ def _expose(m, i, source, kind_j, cred_j, depth_j, edge, t0, s, age, key, n_touc
                     h[H_SRC_RELAY] = source
                     h[H_DEPTH_RELAY] = depth_j
     if could_adopt:
-        if draw(key, ADOPT + STREAMS * m, s, i, b, t0) < fpg[G_ADOPT] * ap:
+        if draw_from(adopt_prefix[m], i, b, t0) < fpg[G_ADOPT] * ap:
             h[H_HITS] |= 2
     return n_touched
 
@@ -214,16 +218,20 @@ def _post(m, j, s, cold, out):
 
 
 @njit(cache=True)
-def _deliver(m, j, s, key, indptr, indices, activity, profile, start_hour, window, inbox, inbox_count):
+def _deliver(m, j, s, indptr, indices, activity, online_prefix, online_share, inbox, inbox_count):
     """Put j's post of hour s in each follower's feed for the first hour, among the next
-    `window`, in which that follower is online (a follower never online in the window
-    never sees it). Each follow link is visited once per post, not once per hour in the
-    window; returns the inbox (reallocated when a bucket is full)."""
+    `window` (= online_prefix.size), in which that follower is online (a follower never
+    online in the window never sees it). Each follow link is visited once per post, not
+    once per hour in the window; returns the inbox (reallocated when a bucket is full).
+    `online_prefix[d]`, `online_share[d]`: the ONLINE draw prefix and the daily profile
+    of hour s + 1 + d."""
+    window = online_prefix.size
     for e in range(indptr[j], indptr[j + 1]):
         i = indices[e]
         a = activity[i]
-        for s2 in range(s + 1, s + window + 1):
-            if draw(key, ONLINE, s2, i, 0, 0) < a * profile[(start_hour + s2) % 24]:
+        for d in range(window):
+            if draw_from(online_prefix[d], i, 0, 0) < a * online_share[d]:
+                s2 = s + 1 + d
                 b = s2 % (window + 1)
                 k = inbox_count[b]
                 if k == inbox.shape[1]:
@@ -248,6 +256,26 @@ def _start_talking(m, j, s, talk, cold, talking, misc):
         cold[m, j, C_TALK_UNTIL] = s + talk - 1 if talk > 0 else NEVER
         talking[m, misc[m, M_TALKING]] = j
         misc[m, M_TALKING] += 1
+
+
+@njit(cache=True)
+def _hour_tables(s, key, fpm, fpg, misc):
+    """Per-message constants of hour s: the relay and adoption draw prefixes, the weighted
+    interest, and the weighted novelty for 0..N_WEAR-1 earlier exposures."""
+    n_msg = fpm.shape[0]
+    relay_prefix = np.empty(n_msg, np.uint64)
+    adopt_prefix = np.empty(n_msg, np.uint64)
+    interest_w = np.empty(n_msg)
+    novelty_w = np.empty((n_msg, N_WEAR))
+    for m in range(n_msg):
+        relay_prefix[m] = draw_prefix(key, RELAY + STREAMS * m, s)
+        adopt_prefix[m] = draw_prefix(key, ADOPT + STREAMS * m, s)
+        interest_w[m] = weighted(fpm[m, F_INTEREST], fpg[G_WI])
+        age = float(s - misc[m, M_LAUNCH])
+        for x in range(N_WEAR):
+            novelty_w[m, x] = weighted(novelty_now(fpm[m, F_NOVELTY], fpm[m, F_DECAY], age,
+                                                   fpm[m, F_WEAROUT], x), fpg[G_WN])
+    return relay_prefix, adopt_prefix, interest_w, novelty_w
 
 
 @njit(cache=True, nogil=True)
@@ -277,6 +305,7 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
         if misc[post_msg[k], M_LAUNCH] < 0:
             misc[post_msg[k], M_LAUNCH] = s
     n_touched = 0
+    relay_prefix, adopt_prefix, interest_w, novelty_w = _hour_tables(s, key, fpm, fpg, misc)
 
     # 1. feed: the posts due this hour (routed when posted, see `_deliver`) ...
     b = s % (window + 1)
@@ -318,9 +347,9 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
         if n_over > 0 and cand[i, 1] >= 0 and _pick(key, s, box[c]) > thresholds[cand[i, 1]]:
             out[m, MISSED] += 1
             continue
-        n_touched = _expose(m, i, j, kind[j], credibility[j], cold[m, j, C_RELAY_DEPTH], e,
-                            t0, s, float(s - misc[m, M_LAUNCH]), key, n_touched,
-                            static, fpm, fpg, hot, seen_edge, touched)
+        n_touched = _expose(m, i, j, kind[j], credibility[j], cold[m, j, C_RELAY_DEPTH], e, t0,
+                            float(s - misc[m, M_LAUNCH]), n_touched, static, fpm, fpg, hot, seen_edge,
+                            touched, relay_prefix, adopt_prefix, interest_w, novelty_w)
     if limit > 0:
         for c in range(nc):
             cand[box[c, 1], 0] = 0
@@ -336,9 +365,9 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
                         and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) < ad_reach[m]:
                     out[m, IMPRESSIONS] += 1
                     if draw(key, NOTICE + STREAMS * m, s, i, 0, 0) < fpg[G_AD_NOTICE]:
-                        n_touched = _expose(m, i, AD_SOURCE, BRAND_KIND, fpg[G_AD_CRED], 0, -1, s, s,
-                                            age, key, n_touched, static, fpm, fpg, hot, seen_edge,
-                                            touched)
+                        n_touched = _expose(m, i, AD_SOURCE, BRAND_KIND, fpg[G_AD_CRED], 0, -1, s, age,
+                                            n_touched, static, fpm, fpg, hot, seen_edge, touched,
+                                            relay_prefix, adopt_prefix, interest_w, novelty_w)
         if ad_count[m] > 0 and consumers.size > 0:
             delivered, attempt = 0, 0
             while delivered < ad_count[m] and attempt < 200 * ad_count[m]:
@@ -349,8 +378,9 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
                 out[m, IMPRESSIONS] += 1
                 if draw(key, NOTICE + STREAMS * m, s, i, attempt, 0) < fpg[G_AD_NOTICE]:
                     n_touched = _expose(m, i, AD_SOURCE, BRAND_KIND, fpg[G_AD_CRED], 0, -1,
-                                        s + 1 + attempt, s, age, key, n_touched, static, fpm, fpg,
-                                        hot, seen_edge, touched)
+                                        s + 1 + attempt, age, n_touched, static, fpm, fpg, hot,
+                                        seen_edge, touched, relay_prefix, adopt_prefix, interest_w,
+                                        novelty_w)
                 delivered += 1
 
     # 3. chats: the top of the attention draw goes to a chat with a uniformly random agent
@@ -364,8 +394,8 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
                     c = int(draw(key, CONTACT + STREAMS * m, s, i, 0, 0) * n)
                     if c != i and cold[m, c, C_LAST_POST] == s - 1:
                         n_touched = _expose(m, i, c, kind[c], credibility[c], cold[m, c, C_RELAY_DEPTH],
-                                            -2, s - 1, s, age, key, n_touched, static, fpm, fpg, hot,
-                                            seen_edge, touched)
+                                            -2, s - 1, age, n_touched, static, fpm, fpg, hot, seen_edge,
+                                            touched, relay_prefix, adopt_prefix, interest_w, novelty_w)
 
     # 4. commit: awareness, relays, adoptions
     for k in range(n_touched):
@@ -395,6 +425,11 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
         h[H_HITS] = 0
 
     # 5. post: new seeds start talking; one-off posts; every talker posts this hour
+    online_prefix = np.empty(window, np.uint64)
+    online_share = np.empty(window)
+    for d in range(window):
+        online_prefix[d] = draw_prefix(key, ONLINE, s + 1 + d)
+        online_share[d] = profile[(start_hour + s + 1 + d) % 24]
     for k in range(seed_msg.size):
         m, j = seed_msg[k], seed_agent[k]
         if hot[m, j, H_SEEDED] < 0:
@@ -412,7 +447,7 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
         if hot[m, j, H_RELAY] < 0:
             cold[m, j, C_RELAY_DEPTH] = 0
         if _post(m, j, s, cold, out):
-            inbox = _deliver(m, j, s, key, indptr, indices, activity, profile, start_hour, window,
+            inbox = _deliver(m, j, s, indptr, indices, activity, online_prefix, online_share,
                              inbox, inbox_count)
     for m in range(n_msg):
         kept = 0
@@ -420,8 +455,8 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
             j = talking[m, k]
             if cold[m, j, C_TALK_UNTIL] >= s:
                 if _post(m, j, s, cold, out):
-                    inbox = _deliver(m, j, s, key, indptr, indices, activity, profile, start_hour,
-                                     window, inbox, inbox_count)
+                    inbox = _deliver(m, j, s, indptr, indices, activity, online_prefix,
+                                     online_share, inbox, inbox_count)
                 if cold[m, j, C_TALK_UNTIL] > s:
                     talking[m, kept] = j
                     kept += 1

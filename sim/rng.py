@@ -63,6 +63,21 @@ def _mix(z):
 
 
 @njit(cache=True, inline="always")
+def draw_prefix(key, purpose, step):
+    """The part of `draw` shared by every draw of one purpose in one step (hoisted by kernels)."""
+    return _mix(_mix(key ^ (np.uint64(purpose) * np.uint64(_GOLDEN))) ^ np.uint64(step))
+
+
+@njit(cache=True, inline="always")
+def draw_from(prefix, a, b, c):
+    """`draw(key, purpose, step, a, b, c)` given `draw_prefix(key, purpose, step)`."""
+    h = _mix(prefix ^ np.uint64(a))
+    h = _mix(h ^ np.uint64(b))
+    h = _mix(h ^ np.uint64(c))
+    return np.float64(h >> np.uint64(11)) * _TO_UNIT
+
+
+@njit(cache=True, inline="always")
 def draw(key, purpose, step, a, b, c):
     """Uniform [0, 1) for (key, purpose, step, a, b, c); key is a uint64 stream key."""
     h = _mix(key ^ (np.uint64(purpose) * np.uint64(_GOLDEN)))
