@@ -286,7 +286,7 @@ def main(argv=None):
             base = None
             if "CyNetDiff" in results:
                 th, t, sizes, links = results["CyNetDiff"]
-                base = links.mean() / (t / reps) / 1e6
+                base = links.mean() / (t / len(sizes)) / 1e6
             for tool, (th, t, sizes, links) in results.items():
                 line, _ = row(name, p, tool, th, t, sizes, links, len(sizes), base)
                 if not rows_failed:
