@@ -180,7 +180,7 @@ def _expose(m, i, source, kind_j, cred_j, depth_j, edge, t0, age, n_touched, sta
             h[H_SRC_AWARE] = source
             h[H_DEPTH_AWARE] = depth_j
         if could_relay:
-            x = h[H_EXPOSURES]
+            x = np.int64(h[H_EXPOSURES])
             nov_w = novelty_w[m, x] if x < N_WEAR else weighted(
                 novelty_now(fpm[m, F_NOVELTY], fpm[m, F_DECAY], age, fpm[m, F_WEAROUT], x), fpg[G_WN])
             p = a[A_RELAY_CAP] * ap * nov_w
@@ -304,7 +304,7 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
     for k in range(post_msg.size):
         if misc[post_msg[k], M_LAUNCH] < 0:
             misc[post_msg[k], M_LAUNCH] = s
-    n_touched = 0
+    n_touched = np.int64(0)
     relay_prefix, adopt_prefix, interest_w, novelty_w = _hour_tables(s, key, fpm, fpg, misc)
 
     # 1. feed: the posts due this hour (routed when posted, see `_deliver`) ...
@@ -347,8 +347,8 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
         if n_over > 0 and cand[i, 1] >= 0 and _pick(key, s, box[c]) > thresholds[cand[i, 1]]:
             out[m, MISSED] += 1
             continue
-        n_touched = _expose(m, i, j, kind[j], credibility[j], cold[m, j, C_RELAY_DEPTH], e, t0,
-                            float(s - misc[m, M_LAUNCH]), n_touched, static, fpm, fpg, hot, seen_edge,
+        n_touched = _expose(m, i, j, np.int64(kind[j]), credibility[j], np.int64(cold[m, j, C_RELAY_DEPTH]),
+                            e, t0, float(s - misc[m, M_LAUNCH]), n_touched, static, fpm, fpg, hot, seen_edge,
                             touched, relay_prefix, adopt_prefix, interest_w, novelty_w)
     if limit > 0:
         for c in range(nc):
@@ -365,7 +365,8 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
                         and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) < ad_reach[m]:
                     out[m, IMPRESSIONS] += 1
                     if draw(key, NOTICE + STREAMS * m, s, i, 0, 0) < fpg[G_AD_NOTICE]:
-                        n_touched = _expose(m, i, AD_SOURCE, BRAND_KIND, fpg[G_AD_CRED], 0, -1, s, age,
+                        n_touched = _expose(np.int64(m), np.int64(i), np.int64(AD_SOURCE), np.int64(BRAND_KIND),
+                                            fpg[G_AD_CRED], np.int64(0), np.int64(-1), np.int64(s), age,
                                             n_touched, static, fpm, fpg, hot, seen_edge, touched,
                                             relay_prefix, adopt_prefix, interest_w, novelty_w)
         if ad_count[m] > 0 and consumers.size > 0:
@@ -377,8 +378,8 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
                     continue
                 out[m, IMPRESSIONS] += 1
                 if draw(key, NOTICE + STREAMS * m, s, i, attempt, 0) < fpg[G_AD_NOTICE]:
-                    n_touched = _expose(m, i, AD_SOURCE, BRAND_KIND, fpg[G_AD_CRED], 0, -1,
-                                        s + 1 + attempt, age, n_touched, static, fpm, fpg, hot,
+                    n_touched = _expose(np.int64(m), np.int64(i), np.int64(AD_SOURCE), np.int64(BRAND_KIND),
+                                        fpg[G_AD_CRED], np.int64(0), np.int64(-1), np.int64(s + 1 + attempt), age, n_touched, static, fpm, fpg, hot,
                                         seen_edge, touched, relay_prefix, adopt_prefix, interest_w,
                                         novelty_w)
                 delivered += 1
@@ -393,8 +394,9 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
                         and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) >= 1.0 - contact_rate:
                     c = int(draw(key, CONTACT + STREAMS * m, s, i, 0, 0) * n)
                     if c != i and cold[m, c, C_LAST_POST] == s - 1:
-                        n_touched = _expose(m, i, c, kind[c], credibility[c], cold[m, c, C_RELAY_DEPTH],
-                                            -2, s - 1, age, n_touched, static, fpm, fpg, hot, seen_edge,
+                        n_touched = _expose(np.int64(m), np.int64(i), np.int64(c), np.int64(kind[c]),
+                                            credibility[c], np.int64(cold[m, c, C_RELAY_DEPTH]),
+                                            np.int64(-2), np.int64(s - 1), age, n_touched, static, fpm, fpg, hot, seen_edge,
                                             touched, relay_prefix, adopt_prefix, interest_w, novelty_w)
 
     # 4. commit: awareness, relays, adoptions
@@ -446,17 +448,17 @@ def advance(s, key, indptr, indices, kind, activity, credibility, profile, consu
             cold[m, j, C_AWARE_DEPTH] = 0
         if hot[m, j, H_RELAY] < 0:
             cold[m, j, C_RELAY_DEPTH] = 0
-        if _post(m, j, s, cold, out):
-            inbox = _deliver(m, j, s, indptr, indices, activity, online_prefix, online_share,
-                             inbox, inbox_count)
+        if _post(np.int64(m), np.int64(j), s, cold, out):
+            inbox = _deliver(np.int64(m), np.int64(j), s, indptr, indices, activity, online_prefix,
+                             online_share, inbox, inbox_count)
     for m in range(n_msg):
         kept = 0
         for k in range(misc[m, M_TALKING]):
             j = talking[m, k]
             if cold[m, j, C_TALK_UNTIL] >= s:
-                if _post(m, j, s, cold, out):
-                    inbox = _deliver(m, j, s, indptr, indices, activity, online_prefix,
-                                     online_share, inbox, inbox_count)
+                if _post(np.int64(m), np.int64(j), s, cold, out):
+                    inbox = _deliver(np.int64(m), np.int64(j), s, indptr, indices, activity,
+                                     online_prefix, online_share, inbox, inbox_count)
                 if cold[m, j, C_TALK_UNTIL] > s:
                     talking[m, kept] = j
                     kept += 1

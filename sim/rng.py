@@ -55,20 +55,20 @@ def draw_py(key: int, purpose: int, step: int, a: int, b: int = 0, c: int = 0) -
 
 
 # ---------------------------------------------------------------- numba
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _mix(z):
     z = (z ^ (z >> np.uint64(30))) * np.uint64(_C1)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(_C2)
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def draw_prefix(key, purpose, step):
     """The part of `draw` shared by every draw of one purpose in one step (hoisted by kernels)."""
     return _mix(_mix(key ^ (np.uint64(purpose) * np.uint64(_GOLDEN))) ^ np.uint64(step))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def draw_from(prefix, a, b, c):
     """`draw(key, purpose, step, a, b, c)` given `draw_prefix(key, purpose, step)`."""
     h = _mix(prefix ^ np.uint64(a))
@@ -77,7 +77,7 @@ def draw_from(prefix, a, b, c):
     return np.float64(h >> np.uint64(11)) * _TO_UNIT
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def draw(key, purpose, step, a, b, c):
     """Uniform [0, 1) for (key, purpose, step, a, b, c); key is a uint64 stream key."""
     h = _mix(key ^ (np.uint64(purpose) * np.uint64(_GOLDEN)))
