@@ -56,8 +56,9 @@ N_OUT = 16
 F_INTEREST, F_NOVELTY, F_DECAY, F_WEAROUT, F_PROMO = range(5)
 N_FPM = 5
 # Global float parameters `fpg`.
-G_WI, G_WR, G_WN, G_WT, G_ADOPT, G_CONTACT, G_AD_CRED, G_AD_NOTICE, G_RELAY_MAX = range(9)  # +kind
-N_FPG = 12
+# (the relay cap per kind is in `static`, refreshed from the rules at each reset)
+G_WI, G_WR, G_WN, G_WT, G_ADOPT, G_CONTACT, G_AD_CRED, G_AD_NOTICE = range(8)
+N_FPG = 8
 # Global int parameters `ip`.
 I_WINDOW, I_TALK, I_MIN_SOURCES, I_RELAYERS_ADOPT, I_START_HOUR, I_ATTENTION = range(6)
 N_IP = 6

@@ -147,7 +147,6 @@ class InfluenceModel(mesa.Model):
         fpg[[K.G_WI, K.G_WR, K.G_WN, K.G_WT, K.G_ADOPT, K.G_CONTACT, K.G_AD_CRED, K.G_AD_NOTICE]] = (
             r.weight_interest, r.weight_relevance, r.weight_novelty, r.weight_trust,
             r.adoption_prob, r.contact_rate, r.credibility[BRAND], r.ad_notice)
-        fpg[K.G_RELAY_MAX:K.G_RELAY_MAX + 3] = r.relay_max
         ip = np.zeros(K.N_IP, dtype=np.int64)
         ip[[K.I_WINDOW, K.I_TALK, K.I_MIN_SOURCES, K.I_RELAYERS_ADOPT, K.I_START_HOUR, K.I_ATTENTION]] = (
             r.attention_window, r.talk_hours, r.adoption_min_sources, int(r.relayers_adopt),
