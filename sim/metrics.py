@@ -81,7 +81,12 @@ def _curves(aware, relay, adopt, seeded, kind, useful, hours) -> np.ndarray:
 
 
 @njit(cache=True)
-def _tree_sizes(relay_at, relay_parent):
+def relay_trees(relay_at, relay_parent):
+    """Sizes of the relay trees of one message and relays caused per agent.
+
+    Roots are the posts nobody relayed: seeds, brand posts and each relay caused by an
+    ad (the ad is not an agent); a tree's size counts its root and every relayer below.
+    """
     n = relay_at.size
     caused = np.zeros(n, np.int64)
     root = np.full(n, -1, np.int64)
@@ -110,15 +115,6 @@ def _tree_sizes(relay_at, relay_parent):
         if relay_at[r] < 0 and size[r] == 1:
             size[r] += 1                 # the root post's author (seed, brand) is a member too
     return size[size > 0], caused
-
-
-def relay_trees(relay_at, relay_parent):
-    """Sizes of the relay trees of one message and relays caused per agent.
-
-    Roots are the posts nobody relayed: seeds, brand posts and each relay caused by an
-    ad (the ad is not an agent); a tree's size counts its root and every relayer below.
-    """
-    return _tree_sizes(relay_at, relay_parent)
 
 
 def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
