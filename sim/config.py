@@ -339,6 +339,11 @@ def message_names(cfg: Config) -> list[str]:
     return [cfg.message.name] + [k for k in cfg.messages if k != cfg.message.name]
 
 
+def message_configs(cfg: Config) -> list[MessageConfig]:
+    """The campaign's messages in model order: `message` first, then the extra `messages`."""
+    return [cfg.message] + [mc for name, mc in cfg.messages.items() if name != cfg.message.name]
+
+
 def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
     _choice(f"{key}.kind", c.kind, ("custom", "mass", "targeted", "hybrid", "owned"))
     for name in ("budget", "cpm"):

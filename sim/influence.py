@@ -26,24 +26,35 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from .population import BRAND
 from .rng import INFLUENCE, draw, stream_key
+from .rules import appeal, novelty_now, relay_chance, source_tone, trust, weighted
 
 
 def link_probabilities(model, m: int = 0):
     """Per in-CSR link (i follows j): chance i sees j's post, chance i then relays it."""
-    pop, net, rules, msg = model.population, model.network, model.rules, model.messages[m]
+    pop, net, rules = model.population, model.network, model.rules
     followers = np.repeat(np.arange(pop.size), np.diff(net.in_indptr))
-    sources = net.in_indices.astype(np.int64)
     hours = rules.attention_window + (min(rules.talk_hours, 24) if rules.talk_hours > 0 else 24) - 1
     p_online = np.clip(pop.activity * pop.daily_profile.mean(), 0.0, 1.0)
     see = 1.0 - (1.0 - p_online[followers]) ** hours
-    tone = np.where(pop.kind[sources] == BRAND, 1.0, msg.promotional)
-    trust = pop.credibility[sources] * (1.0 - pop.scepticism[followers] * tone)
-    appeal = (msg.interest ** rules.weight_interest * model.relevance[m, followers] ** rules.weight_relevance
-              * trust ** rules.weight_trust)
-    relay = rules.relay_max[pop.kind[followers]] * appeal * msg.novelty ** rules.weight_novelty
+    relay = relay_at_launch(followers, net.in_indices.astype(np.int64), m, pop.kind, pop.credibility,
+                            pop.scepticism, model.relevance[m], model.world.fully_promotional, rules)
     return see, np.clip(relay, 0.0, 1.0)
+
+
+@njit(cache=True)
+def relay_at_launch(followers, sources, m, kind, credibility, scepticism, relevance, fully_promotional, rules):
+    """The relay rule (sim.rules) for a first exposure at launch, per link sources[k] -> followers[k]."""
+    interest_w = weighted(rules.interest[m], rules.w_interest)
+    novelty_w = weighted(novelty_now(rules.novelty[m], rules.decay[m], 0.0, rules.wearout[m], 0), rules.w_novelty)
+    out = np.empty(followers.size)
+    for k in range(followers.size):
+        i, j = followers[k], sources[k]
+        tone = source_tone(fully_promotional[kind[j]], rules.tone[m])
+        ap = appeal(interest_w, weighted(relevance[i], rules.w_relevance),
+                    weighted(trust(credibility[j], scepticism[i], tone), rules.w_trust))
+        out[k] = relay_chance(rules.relay_max[kind[i]], ap, novelty_w)
+    return out
 
 
 @njit(cache=True)

@@ -1,4 +1,4 @@
-"""The numba step kernel: one simulated hour of one replicate, on plain arrays.
+"""The numba hour kernel: one simulated hour of one replicate, on plain arrays.
 
 `advance` follows the model's rules (README, "Model") for M messages at once, in five
 phases, all reading the state as it was at the start of the hour (synchronous: a
@@ -19,113 +19,93 @@ message moves at most one hop per hour):
 
 Only posts and the agents they reach are touched, so an hour costs in proportion to
 its posts' follow links and its exposures (plus the ad and chat phases, when active).
-Formulas shared with the plain-Python reference live in small jitted functions
-whose `.py_func` the reference calls, so both evaluate them identically.
+The relay and adoption rule itself lives in `sim.rules`.
+
+Arguments come as four records built once per model (`World`, `sim.rules.Rules`,
+`State`) or per hour (`HourPlan`); the state of each (message, agent) pair is a
+structured record (`HOT`, `COLD`, `STATIC`), so fields have names, not column numbers.
 
 Who caused what: when several exposures in one hour could be credited, the one with
 the smallest relay draw wins (an order-free rule), giving each aware agent an
 `aware_parent` and each relayer a `relay_parent` (-2 = the paid ad).
 """
-import math
+from collections import namedtuple
 
 import numpy as np
 from numba import njit
 
+from .kinds import BRAND, N_KINDS
 from .rng import (ADOPT, AD_PICK, ATTENTION, CONTACT, NOTICE, ONLINE, PICK, RELAY, STREAMS, draw,
                   draw_from, draw_prefix)
+from .rules import adoption_chance, appeal, novelty_now, relay_chance, source_tone, trust, weighted
 
-BRAND_KIND = 2
 NEVER = 2_147_483_647          # talk_until for "keeps talking until the end"
 AD_SOURCE = -2                 # parent id of exposures to the paid ad
 NO_DRAW = 2_147_483_647        # "no exposure yet" in the draw-key fields
+N_WEAR = 16                    # novelty factors tabulated per hour for 0..N_WEAR-1 earlier exposures
+FEED, AD, CHAT = 0, -1, -2     # what `_expose` is told about a source (feed: its follow link id >= 0)
 
-# Layout of the per-hour `out[m]` counts.
-NEW_AWARE = 0        # +kind (3)
-NEW_RELAY = 3        # +kind (3)
-NEW_ADOPT = 6        # +kind (3)
-NEW_USEFUL = 9       # newly aware agents inside the campaign's target
-NEW_USEFUL_ADOPT = 10
-IMPRESSIONS = 11     # paid ad impressions delivered
-EXPOSURES = 12       # all exposures (feed posts read, noticed ads, chats)
-POSTS = 13           # posts made this hour
-NEW_SEEDED = 14
-MISSED = 15          # feed posts scrolled past for lack of attention
-N_OUT = 16
+# Layout of the per-hour counts `out[m]`: three blocks of one count per kind, then totals.
+NEW_AWARE, NEW_RELAY, NEW_ADOPT = 0, N_KINDS, 2 * N_KINDS
+(NEW_USEFUL,          # newly aware agents inside the campaign's target
+ NEW_USEFUL_ADOPT,
+ IMPRESSIONS,         # paid ad impressions delivered
+ EXPOSURES,           # all exposures (feed posts read, noticed ads, chats)
+ POSTS,               # posts made this hour
+ NEW_SEEDED,
+ MISSED) = range(3 * N_KINDS, 3 * N_KINDS + 7)    # feed posts scrolled past for lack of attention
+N_OUT = 3 * N_KINDS + 7
 
-# Per-message float parameters `fpm[m]`.
-F_INTEREST, F_NOVELTY, F_DECAY, F_WEAROUT, F_PROMO = range(5)
-N_FPM = 5
-# Global float parameters `fpg`.
-# (the relay cap per kind is in `static`, refreshed from the rules at each reset)
-G_WI, G_WR, G_WN, G_WT, G_ADOPT, G_CONTACT, G_AD_CRED, G_AD_NOTICE = range(8)
-N_FPG = 8
-# Global int parameters `ip`.
-I_WINDOW, I_TALK, I_MIN_SOURCES, I_RELAYERS_ADOPT, I_START_HOUR, I_ATTENTION = range(6)
-N_IP = 6
-
-# State is stored per (message, agent) as records, so that one exposure touches one or
-# two cache lines instead of one line in each of twenty arrays (at a million agents
-# memory latency, not arithmetic, is what an exposure costs).
-# `hot[m, i, :]` int32, 64 bytes: what every exposure reads or writes (hours; -1 = not yet).
-H_AWARE, H_RELAY, H_ADOPT, H_SEEDED, H_EXPOSURES, H_SOURCES, H_SEEN_AD, \
-    H_VIEWS, H_NEW_SRC, H_HITS, H_KEY_AWARE, H_KEY_RELAY, H_SRC_AWARE, H_SRC_RELAY, \
-    H_DEPTH_AWARE, H_DEPTH_RELAY = range(16)
-N_HOT = 16           # H_VIEWS.. are this hour's scratch: exposures, new sources, hits, and the
-#                      credited exposure (smallest relay-draw key) for awareness and for relay
-# `cold[m, i, :]` int32: written when something happens to the agent.
-C_TALK_UNTIL, C_LAST_POST, C_AWARE_PARENT, C_RELAY_PARENT, C_AWARE_DEPTH, C_RELAY_DEPTH = range(6)
-N_COLD = 8
-# `static[m, i, :]` float64: per-replicate constants of agent i for message m.
-A_RELEVANCE_W, A_SCEPTICISM, A_RELAY_CAP, A_USEFUL = range(4)
-N_STATIC = 4
-M_TALKING, M_LAUNCH = 0, 1      # `misc[m]` int64 state
-N_WEAR = 16          # novelty factors tabulated per hour for 0..N_WEAR-1 earlier exposures
+# Per (message, agent) records. `HOT` (64 bytes): what every exposure reads or writes;
+# hours are -1 until the event. `views` .. `depth_relay` are this hour's scratch: the
+# exposures, new sources, relay/adopt hits (bits 1, 2) and the credited exposure
+# (smallest relay-draw key, its source and depth) for awareness and for the relay.
+_i4, _f8 = np.int32, np.float64
+HOT = np.dtype([("aware", _i4), ("relay", _i4), ("adopt", _i4), ("seeded", _i4), ("exposures", _i4),
+                ("sources", _i4), ("seen_ad", _i4), ("views", _i4), ("new_sources", _i4), ("hits", _i4),
+                ("key_aware", _i4), ("key_relay", _i4), ("src_aware", _i4), ("src_relay", _i4),
+                ("depth_aware", _i4), ("depth_relay", _i4)])
+# `COLD`: written when something happens to the agent.
+COLD = np.dtype([("talk_until", _i4), ("last_post", _i4), ("aware_parent", _i4), ("relay_parent", _i4),
+                 ("aware_depth", _i4), ("relay_depth", _i4)])
+# `STATIC`: per-replicate constants of the agent for the message (refreshed by reset).
+STATIC = np.dtype([("relevance_w", _f8), ("scepticism", _f8), ("relay_cap", _f8), ("useful", _f8)])
 
 
-@njit(cache=True)
-def trust(credibility, scepticism, tone):
-    """Trust in a source: its credibility, discounted by scepticism times promotional tone."""
-    return credibility * (1.0 - scepticism * tone)
+def due_dtype(wide: bool) -> np.dtype:
+    """A post waiting in a follower's feed: message, reader, author, follow link, post hour."""
+    t = np.int64 if wide else np.int32
+    return np.dtype([("message", t), ("reader", t), ("author", t), ("link", t), ("hour", t)])
 
 
-@njit(cache=True)
-def weighted(factor, weight):
-    """A factor of the relay rule raised to its weight (1: the factor itself, exactly)."""
-    return factor if weight == 1.0 else factor ** weight
+# The world as the kernel sees it (fixed for a run).
+World = namedtuple("World", ["indptr", "indices", "kind", "activity", "credibility", "profile", "start_hour",
+                             "consumers", "fully_promotional"])
+# The diffusion state of one replicate: the records above and the kernel's bookkeeping.
+State = namedtuple("State", ["hot", "cold", "static", "seen_edge", "touched", "due", "due_slot", "inbox",
+                             "inbox_count", "talking", "n_talking", "launch"])
+# What the campaign does this hour: seeds and one-off posts as (message, agent) pairs, ads per message.
+HourPlan = namedtuple("HourPlan", ["seed_message", "seed_agent", "post_message", "post_agent", "ad_reach",
+                                   "ad_count"])
+# What one exposure to message m needs this hour, one record per message (see `_hour_constants`):
+# the relay and adoption draw prefixes, the weighted interest, the message's tone and
+# novelty parameters, the weights, and the weighted novelty for 0..N_WEAR-1 earlier exposures.
+HOUR = np.dtype([("relay_prefix", np.uint64), ("adopt_prefix", np.uint64), ("interest_w", _f8), ("tone", _f8),
+                 ("novelty", _f8), ("decay", _f8), ("wearout", _f8), ("w_novelty", _f8), ("w_trust", _f8),
+                 ("adoption_prob", _f8), ("novelty_w", _f8, (N_WEAR,))])
 
 
-@njit(cache=True)
-def appeal(interest_w, relevance_w, trust_w):
-    """How attractive one exposure is: conjunctive, near zero if any (weighted) factor is."""
-    return interest_w * relevance_w * trust_w
-
-
-@njit(cache=True)
-def novelty_now(novelty, decay, age, wearout, exposures):
-    """Novelty at `age` hours after launch for an agent with `exposures` earlier exposures."""
-    return novelty * math.exp(-decay * age) * wearout ** float(exposures)
-
-
-@njit(cache=True)
-def draw_key(u):
-    """A relay draw as a 31-bit integer: credit goes to the smallest (ties: smallest source)."""
-    return np.int32(u * 2147483648.0)
-
-
-@njit(cache=True)
-def online(key, s, i, activity, profile, start_hour):
-    return draw(key, ONLINE, s, i, 0, 0) < activity[i] * profile[(start_hour + s) % 24]
-
-
+# ---------------------------------------------------------------- records
 @njit(cache=True)
 def fill_static(relevance, scepticism, kind, useful, relay_max, w_relevance, static):
     """static[m, i] = (relevance^w, scepticism, relay cap of i's kind, in target)."""
     for m in range(relevance.shape[0]):
         for i in range(relevance.shape[1]):
-            static[m, i, A_RELEVANCE_W] = weighted(relevance[m, i], w_relevance)
-            static[m, i, A_SCEPTICISM] = scepticism[i]
-            static[m, i, A_RELAY_CAP] = relay_max[kind[i]]
-            static[m, i, A_USEFUL] = useful[i]
+            a = static[m, i]
+            a.relevance_w = weighted(relevance[m, i], w_relevance)
+            a.scepticism = scepticism[i]
+            a.relay_cap = relay_max[kind[i]]
+            a.useful = useful[i]
 
 
 @njit(cache=True)
@@ -134,92 +114,313 @@ def clear_records(hot, cold):
     for m in range(hot.shape[0]):
         for i in range(hot.shape[1]):
             h = hot[m, i]
-            h[:] = 0
-            h[H_AWARE] = h[H_RELAY] = h[H_ADOPT] = h[H_SEEDED] = -1
-            cold[m, i, :] = -1
+            h.aware = h.relay = h.adopt = h.seeded = -1
+            h.exposures = h.sources = h.seen_ad = h.views = h.new_sources = h.hits = 0
+            h.key_aware = h.key_relay = h.src_aware = h.src_relay = h.depth_aware = h.depth_relay = 0
+            c = cold[m, i]
+            c.talk_until = c.last_post = c.aware_parent = c.relay_parent = c.aware_depth = c.relay_depth = -1
+
+
+# ---------------------------------------------------------------- one exposure
+# Helpers called once per exposure or follow link take the few arrays they use, never
+# a whole record: each array passed costs a reference-count update per call.
+@njit(cache=True)
+def draw_key(u):
+    """A relay draw as a 31-bit integer: credit goes to the smallest (ties: smallest source)."""
+    return np.int32(u * 2147483648.0)
 
 
 @njit(cache=True)
-def _expose(m, i, source, kind_j, cred_j, depth_j, edge, t0, age, n_touched, static, fpm, fpg,
-            hot, seen_edge, touched, relay_prefix, adopt_prefix, interest_w, novelty_w):
-    """Record one exposure of agent i to message m posted by `source` (AD_SOURCE: the ad).
-    The last four arguments are this hour's per-message constants (see `_hour_tables`)."""
-    n = hot.shape[1]
-    h = hot[m, i]
-    if h[H_VIEWS] == 0:
-        touched[n_touched] = m * n + i
-        n_touched += 1
-        h[H_KEY_AWARE] = NO_DRAW
-        h[H_KEY_RELAY] = NO_DRAW
-        h[H_SRC_AWARE] = NO_DRAW
-        h[H_SRC_RELAY] = NO_DRAW
-    h[H_VIEWS] += 1
-    if edge >= 0:                    # feed: a source counts once per follow link
+def exposure_appeal(a, c, promotional_source, cred_j):
+    """Appeal of an exposure: `a` the receiver's STATIC record, `c` the message's HOUR record."""
+    tone = source_tone(promotional_source, c.tone)
+    return appeal(c.interest_w, a.relevance_w, weighted(trust(cred_j, a.scepticism, tone), c.w_trust))
+
+
+@njit(cache=True)
+def exposure_novelty(c, earlier, age):
+    """Weighted novelty, `age` hours after launch, after `earlier` exposures (`c`: HOUR record)."""
+    if earlier < N_WEAR:
+        return c.novelty_w[earlier]
+    return weighted(novelty_now(c.novelty, c.decay, age, c.wearout, earlier), c.w_novelty)
+
+
+@njit(cache=True)
+def _count_source(m, h, edge, seen_edge):
+    """A new source? Each follow link counts once, the ad once, every chat anew."""
+    if edge >= 0:
         if seen_edge[m, edge] == 0:
             seen_edge[m, edge] = 1
-            h[H_NEW_SRC] += 1
-    elif edge == -1:                 # the paid ad counts as one source
-        if h[H_SEEN_AD] == 0:
-            h[H_SEEN_AD] = 1
-            h[H_NEW_SRC] += 1
-    else:                            # chat in a mixed population: a new source each time
-        h[H_NEW_SRC] += 1
+            h.new_sources += 1
+    elif edge == AD:
+        if h.seen_ad == 0:
+            h.seen_ad = 1
+            h.new_sources += 1
+    else:
+        h.new_sources += 1
+
+
+@njit(cache=True)
+def _credit_aware(h, k, source, depth_j):
+    """Keep the exposure with the smallest relay-draw key (ties: smallest source)."""
+    if k < h.key_aware or (k == h.key_aware and source < h.src_aware):
+        h.key_aware, h.src_aware, h.depth_aware = k, source, depth_j
+
+
+@njit(cache=True)
+def _credit_relay(h, k, source, depth_j):
+    if k < h.key_relay or (k == h.key_relay and source < h.src_relay):
+        h.key_relay, h.src_relay, h.depth_relay = k, source, depth_j
+
+
+@njit(cache=True)
+def _expose(m, i, source, promotional_source, cred_j, depth_j, edge, t0, age, n_touched, hot, static, seen_edge,
+            touched, hour):
+    """Record one exposure of agent i to message m posted by `source` (AD_SOURCE: the ad)
+    at hour t0; `edge` is the follow link (FEED, >= 0), AD or CHAT. Returns n_touched."""
+    h = hot[m, i]
+    if h.views == 0:
+        touched[n_touched] = m * hot.shape[1] + i
+        n_touched += 1
+        h.key_aware = h.key_relay = h.src_aware = h.src_relay = NO_DRAW
+    h.views += 1
+    _count_source(m, h, edge, seen_edge)
     b = source + 3                   # ad -> 1, agents -> index + 3
-    could_relay = h[H_RELAY] < 0 and h[H_SEEDED] < 0
-    could_adopt = h[H_ADOPT] < 0
+    could_relay = h.relay < 0 and h.seeded < 0
+    could_adopt = h.adopt < 0
+    c, a = hour[m], static[m, i]
     ap = 0.0
-    a = static[m, i]
     if could_relay or could_adopt:   # the exposure's appeal matters only for a decision still open
-        tone = 1.0 if kind_j == BRAND_KIND else fpm[m, F_PROMO]
-        tr = trust(cred_j, a[A_SCEPTICISM], tone)
-        ap = appeal(interest_w[m], a[A_RELEVANCE_W], weighted(tr, fpg[G_WT]))
-    if could_relay or h[H_AWARE] < 0:
-        u = draw_from(relay_prefix[m], i, b, t0)
+        ap = exposure_appeal(a, c, promotional_source, cred_j)
+    if could_relay or h.aware < 0:
+        u = draw_from(c.relay_prefix, i, b, t0)
         k = draw_key(u)
-        if k < h[H_KEY_AWARE] or (k == h[H_KEY_AWARE] and source < h[H_SRC_AWARE]):
-            h[H_KEY_AWARE] = k       # credit for awareness: smallest relay draw
-            h[H_SRC_AWARE] = source
-            h[H_DEPTH_AWARE] = depth_j
-        if could_relay:
-            x = np.int64(h[H_EXPOSURES])
-            nov_w = novelty_w[m, x] if x < N_WEAR else weighted(
-                novelty_now(fpm[m, F_NOVELTY], fpm[m, F_DECAY], age, fpm[m, F_WEAROUT], x), fpg[G_WN])
-            p = a[A_RELAY_CAP] * ap * nov_w
-            if u < p:
-                h[H_HITS] |= 1
-                if k < h[H_KEY_RELAY] or (k == h[H_KEY_RELAY] and source < h[H_SRC_RELAY]):
-                    h[H_KEY_RELAY] = k   # credit for the relay: smallest successful draw
-                    h[H_SRC_RELAY] = source
-                    h[H_DEPTH_RELAY] = depth_j
-    if could_adopt:
-        if draw_from(adopt_prefix[m], i, b, t0) < fpg[G_ADOPT] * ap:
-            h[H_HITS] |= 2
+        _credit_aware(h, k, source, depth_j)
+        if could_relay and u < relay_chance(a.relay_cap, ap, exposure_novelty(c, np.int64(h.exposures), age)):
+            h.hits |= 1
+            _credit_relay(h, k, source, depth_j)       # credit for the relay: smallest successful draw
+    if could_adopt and draw_from(c.adopt_prefix, i, b, t0) < adoption_chance(c.adoption_prob, ap):
+        h.hits |= 2
+    return n_touched
+
+
+# ---------------------------------------------------------------- phases
+@njit(cache=True)
+def _launch(s, launch, plan):
+    """A message is launched by its first post, seed or ad."""
+    for m in range(launch.size):
+        if launch[m] < 0 and (plan.ad_reach[m] > 0.0 or plan.ad_count[m] > 0):
+            launch[m] = s
+    for k in range(plan.seed_message.size):
+        if launch[plan.seed_message[k]] < 0:
+            launch[plan.seed_message[k]] = s
+    for k in range(plan.post_message.size):
+        if launch[plan.post_message[k]] < 0:
+            launch[plan.post_message[k]] = s
+
+
+@njit(cache=True)
+def hour_constants(s, key, rules, launch):
+    """The HOUR record of each message for hour s."""
+    hour = np.empty(launch.size, HOUR)
+    for m in range(launch.size):
+        c = hour[m]
+        c.relay_prefix = draw_prefix(key, RELAY + STREAMS * m, s)
+        c.adopt_prefix = draw_prefix(key, ADOPT + STREAMS * m, s)
+        c.interest_w = weighted(rules.interest[m], rules.w_interest)
+        c.tone, c.novelty, c.decay, c.wearout = rules.tone[m], rules.novelty[m], rules.decay[m], rules.wearout[m]
+        c.w_novelty, c.w_trust, c.adoption_prob = rules.w_novelty, rules.w_trust, rules.adoption_prob
+        age = float(s - launch[m])
+        for x in range(N_WEAR):
+            c.novelty_w[x] = weighted(novelty_now(c.novelty, c.decay, age, c.wearout, x), c.w_novelty)
+    return hour
+
+
+@njit(cache=True, inline="always")
+def _pick(key, s, post):
+    """Priority of a feed post when its reader has more than it can read (smallest first)."""
+    return draw(key, PICK + STREAMS * np.int64(post.message), s, post.reader, post.author + 3, post.hour)
+
+
+@njit(cache=True)
+def _attention_thresholds(s, key, limit, box, nc, due, due_slot):
+    """For each reader with more than `limit` posts due, the pick draw of the last post it
+    reads (`due_slot[i]` indexes the result; -1: reads everything)."""
+    n_over = 0
+    for c in range(nc):
+        i = box[c].reader
+        due[i] += 1
+        if due[i] == limit + 1:
+            n_over += 1
+    thresholds = np.empty(n_over, np.float64)
+    if n_over == 0:
+        return thresholds
+    over = np.empty(n_over, np.int64)
+    k = 0
+    for c in range(nc):
+        i = box[c].reader
+        if due[i] > limit and due_slot[i] < 0:
+            due_slot[i] = k
+            over[k] = i
+            k += 1
+    starts = np.zeros(n_over + 1, np.int64)
+    for a in range(n_over):
+        starts[a + 1] = starts[a] + due[over[a]]
+    fill = starts[:-1].copy()
+    picks = np.empty(starts[-1], np.float64)
+    for c in range(nc):
+        a = due_slot[box[c].reader]
+        if a >= 0:
+            picks[fill[a]] = _pick(key, s, box[c])
+            fill[a] += 1
+    for a in range(n_over):
+        thresholds[a] = np.sort(picks[starts[a]:starts[a + 1]])[limit - 1]
+    return thresholds
+
+
+@njit(cache=True)
+def _feed(s, key, world, rules, state, hour, out, n_touched):
+    """Phase 1: the posts due in this hour's inbox bucket, within each reader's attention."""
+    hot, static, cold, seen_edge, touched = state.hot, state.static, state.cold, state.seen_edge, state.touched
+    kind, credibility, promotional, launch = world.kind, world.credibility, world.fully_promotional, state.launch
+    due, due_slot, limit = state.due, state.due_slot, rules.attention_limit
+    b = s % (rules.attention_window + 1)
+    nc = state.inbox_count[b]
+    box = state.inbox[b]
+    thresholds = np.empty(0, np.float64)
+    if limit > 0:
+        thresholds = _attention_thresholds(s, key, limit, box, nc, due, due_slot)
+    for c in range(nc):
+        post = box[c]
+        m, i, j = np.int64(post.message), np.int64(post.reader), np.int64(post.author)
+        if thresholds.size > 0 and due_slot[i] >= 0 and _pick(key, s, post) > thresholds[due_slot[i]]:
+            out[m, MISSED] += 1
+            continue
+        n_touched = _expose(m, i, j, promotional[kind[j]], credibility[j], np.int64(cold[m, j].relay_depth),
+                            np.int64(post.link), np.int64(post.hour), float(s - launch[m]), n_touched, hot, static,
+                            seen_edge, touched, hour)
+    if limit > 0:
+        for c in range(nc):
+            due[box[c].reader] = 0
+            due_slot[box[c].reader] = -1
+    state.inbox_count[b] = 0
     return n_touched
 
 
 @njit(cache=True)
-def _make_aware(m, i, s, kind, static, hot, out):
-    if hot[m, i, H_AWARE] < 0:
-        hot[m, i, H_AWARE] = s
+def _ads(s, key, world, rules, state, plan, hour, out, n_touched):
+    """Phase 2: ads by reach (bottom of an online consumer's attention draw) or by count
+    (impressions to random online consumers); a shown ad is noticed with `ad_notice`."""
+    hot, static, seen_edge, touched = state.hot, state.static, state.seen_edge, state.touched
+    activity, consumers, notice = world.activity, world.consumers, rules.ad_notice
+    share = world.profile[(world.start_hour + s) % 24]
+    promotional, cred = world.fully_promotional[BRAND], rules.ad_credibility
+    for m in range(state.launch.size):
+        age = float(s - state.launch[m])
+        reach = plan.ad_reach[m]
+        if reach > 0.0:
+            for i in consumers:
+                if draw(key, ONLINE, s, i, 0, 0) < activity[i] * share \
+                        and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) < reach:
+                    out[m, IMPRESSIONS] += 1
+                    if draw(key, NOTICE + STREAMS * m, s, i, 0, 0) < notice:
+                        n_touched = _expose(np.int64(m), np.int64(i), np.int64(AD_SOURCE), promotional, cred,
+                                            np.int64(0), np.int64(AD), np.int64(s), age, n_touched, hot, static,
+                                            seen_edge, touched, hour)
+        count = plan.ad_count[m]
+        delivered, attempt = 0, 0
+        while consumers.size > 0 and delivered < count and attempt < 200 * count:
+            i = consumers[int(draw(key, AD_PICK + STREAMS * m, s, attempt, 0, 0) * consumers.size)]
+            attempt += 1
+            if not draw(key, ONLINE, s, i, 0, 0) < activity[i] * share:
+                continue
+            out[m, IMPRESSIONS] += 1
+            if draw(key, NOTICE + STREAMS * m, s, i, attempt, 0) < notice:
+                n_touched = _expose(np.int64(m), np.int64(i), np.int64(AD_SOURCE), promotional, cred, np.int64(0),
+                                    np.int64(AD), np.int64(s + 1 + attempt), age, n_touched, hot, static,
+                                    seen_edge, touched, hour)
+            delivered += 1
+    return n_touched
+
+
+@njit(cache=True)
+def _chats(s, key, world, rules, state, hour, n_touched):
+    """Phase 3: the top of the attention draw goes to a chat with a uniformly random agent,
+    who passes on its post of the previous hour."""
+    q = rules.contact_rate
+    if q <= 0.0 or s < 1:
+        return n_touched
+    hot, static, cold, seen_edge, touched = state.hot, state.static, state.cold, state.seen_edge, state.touched
+    activity, kind, credibility, promotional = world.activity, world.kind, world.credibility, world.fully_promotional
+    share = world.profile[(world.start_hour + s) % 24]
+    n = hot.shape[1]
+    for m in range(state.launch.size):
+        age = float(s - state.launch[m])
+        for i in range(n):
+            if draw(key, ONLINE, s, i, 0, 0) < activity[i] * share \
+                    and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) >= 1.0 - q:
+                c = int(draw(key, CONTACT + STREAMS * m, s, i, 0, 0) * n)
+                if c != i and cold[m, c].last_post == s - 1:
+                    n_touched = _expose(np.int64(m), np.int64(i), np.int64(c), promotional[kind[c]], credibility[c],
+                                        np.int64(cold[m, c].relay_depth), np.int64(CHAT), np.int64(s - 1), age,
+                                        n_touched, hot, static, seen_edge, touched, hour)
+    return n_touched
+
+
+@njit(cache=True)
+def _make_aware(m, i, s, kind, hot, static, out):
+    h = hot[m, i]
+    if h.aware < 0:
+        h.aware = s
         out[m, NEW_AWARE + kind[i]] += 1
-        if static[m, i, A_USEFUL] > 0.0:
+        if static[m, i].useful > 0.0:
             out[m, NEW_USEFUL] += 1
         return True
     return False
 
 
 @njit(cache=True)
-def _post(m, j, s, cold, out):
-    """Agent j posts message m in hour s (once per hour); True if this is a new post."""
-    if cold[m, j, C_LAST_POST] != s:
-        cold[m, j, C_LAST_POST] = s
-        out[m, POSTS] += 1
-        return True
-    return False
+def _start_talking(m, j, s, talk, cold, talking, n_talking):
+    c = cold[m, j]
+    if c.talk_until < s:
+        c.talk_until = s + talk - 1 if talk > 0 else NEVER
+        talking[m, n_talking[m]] = j
+        n_talking[m] += 1
 
 
 @njit(cache=True)
-def _deliver(m, j, s, indptr, indices, activity, online_prefix, online_share, inbox, inbox_count):
+def _commit(s, world, rules, state, out, n_touched):
+    """Phase 4: exposures make agents aware; relay and adoption hits take effect."""
+    hot, static, cold, touched, kind = state.hot, state.static, state.cold, state.touched, world.kind
+    talking, n_talking, talk, min_sources = state.talking, state.n_talking, rules.talk_hours, rules.adoption_min_sources
+    n = hot.shape[1]
+    for k in range(n_touched):
+        m, i = touched[k] // n, touched[k] % n
+        h, c = hot[m, i], cold[m, i]
+        out[m, EXPOSURES] += h.views
+        if _make_aware(m, i, s, kind, hot, static, out):
+            c.aware_parent = h.src_aware
+            c.aware_depth = h.depth_aware + 1
+        h.exposures += h.views
+        h.sources += h.new_sources
+        if h.hits & 1:
+            h.relay = s
+            c.relay_parent = h.src_relay
+            c.relay_depth = h.depth_relay + 1
+            out[m, NEW_RELAY + kind[i]] += 1
+            _start_talking(m, i, s, talk, cold, talking, n_talking)
+        if h.adopt < 0 and (((h.hits & 2) and h.sources >= min_sources) or ((h.hits & 1) and rules.relayers_adopt)):
+            h.adopt = s
+            out[m, NEW_ADOPT + kind[i]] += 1
+            if static[m, i].useful > 0.0:
+                out[m, NEW_USEFUL_ADOPT] += 1
+        h.views = 0
+        h.new_sources = 0
+        h.hits = 0
+
+
+@njit(cache=True)
+def _deliver(m, j, s, indptr, indices, activity, inbox, inbox_count, online_prefix, online_share):
     """Put j's post of hour s in each follower's feed for the first hour, among the next
     `window` (= online_prefix.size), in which that follower is online (a follower never
     online in the window never sees it). Each follow link is visited once per post, not
@@ -232,236 +433,86 @@ def _deliver(m, j, s, indptr, indices, activity, online_prefix, online_share, in
         a = activity[i]
         for d in range(window):
             if draw_from(online_prefix[d], i, 0, 0) < a * online_share[d]:
-                s2 = s + 1 + d
-                b = s2 % (window + 1)
+                b = (s + 1 + d) % (window + 1)
                 k = inbox_count[b]
                 if k == inbox.shape[1]:
-                    bigger = np.empty((inbox.shape[0], 2 * k, inbox.shape[2]), inbox.dtype)
+                    bigger = np.empty((inbox.shape[0], 2 * k), inbox.dtype)
                     bigger[:, :k] = inbox
                     inbox = bigger
-                inbox[b, k, 0], inbox[b, k, 1], inbox[b, k, 2], inbox[b, k, 3], inbox[b, k, 4] = m, i, j, e, s
+                due = inbox[b, k]
+                due.message, due.reader, due.author, due.link, due.hour = m, i, j, e, s
                 inbox_count[b] = k + 1
                 break
     return inbox
 
 
-@njit(cache=True, inline="always")
-def _pick(key, s, rec):
-    """Priority of the feed post `rec` (m, i, j, e, t0) when i has more than it can read."""
-    return draw(key, PICK + STREAMS * np.int64(rec[0]), s, rec[1], rec[2] + 3, rec[4])
+@njit(cache=True)
+def _publish(m, j, s, cold, out, indptr, indices, activity, inbox, inbox_count, online_prefix, online_share):
+    """Agent j posts message m in hour s (once per hour, however many reasons it has)."""
+    if cold[m, j].last_post != s:
+        cold[m, j].last_post = s
+        out[m, POSTS] += 1
+        inbox = _deliver(np.int64(m), np.int64(j), s, indptr, indices, activity, inbox, inbox_count, online_prefix,
+                         online_share)
+    return inbox
 
 
 @njit(cache=True)
-def _start_talking(m, j, s, talk, cold, talking, misc):
-    if cold[m, j, C_TALK_UNTIL] < s:
-        cold[m, j, C_TALK_UNTIL] = s + talk - 1 if talk > 0 else NEVER
-        talking[m, misc[m, M_TALKING]] = j
-        misc[m, M_TALKING] += 1
+def _campaign_author(m, j, s, kind, hot, static, cold, out):
+    """A seed or one-off post is the campaign's own: its author is aware, at depth 0."""
+    if _make_aware(m, j, s, kind, hot, static, out):
+        cold[m, j].aware_depth = 0
+    if hot[m, j].relay < 0:
+        cold[m, j].relay_depth = 0
 
 
 @njit(cache=True)
-def _hour_tables(s, key, fpm, fpg, misc):
-    """Per-message constants of hour s: the relay and adoption draw prefixes, the weighted
-    interest, and the weighted novelty for 0..N_WEAR-1 earlier exposures."""
-    n_msg = fpm.shape[0]
-    relay_prefix = np.empty(n_msg, np.uint64)
-    adopt_prefix = np.empty(n_msg, np.uint64)
-    interest_w = np.empty(n_msg)
-    novelty_w = np.empty((n_msg, N_WEAR))
-    for m in range(n_msg):
-        relay_prefix[m] = draw_prefix(key, RELAY + STREAMS * m, s)
-        adopt_prefix[m] = draw_prefix(key, ADOPT + STREAMS * m, s)
-        interest_w[m] = weighted(fpm[m, F_INTEREST], fpg[G_WI])
-        age = float(s - misc[m, M_LAUNCH])
-        for x in range(N_WEAR):
-            novelty_w[m, x] = weighted(novelty_now(fpm[m, F_NOVELTY], fpm[m, F_DECAY], age,
-                                                   fpm[m, F_WEAROUT], x), fpg[G_WN])
-    return relay_prefix, adopt_prefix, interest_w, novelty_w
+def _post(s, key, world, rules, state, plan, out):
+    """Phase 5: new seeds start talking; one-off posts; every talker posts. Returns the inbox."""
+    hot, static, cold, kind = state.hot, state.static, state.cold, world.kind
+    talking, n_talking, talk = state.talking, state.n_talking, rules.talk_hours
+    indptr, indices, activity = world.indptr, world.indices, world.activity
+    inbox, inbox_count = state.inbox, state.inbox_count
+    online_prefix = np.empty(rules.attention_window, np.uint64)       # hours s + 1 .. s + window
+    online_share = np.empty(rules.attention_window)
+    for d in range(rules.attention_window):
+        online_prefix[d] = draw_prefix(key, ONLINE, s + 1 + d)
+        online_share[d] = world.profile[(world.start_hour + s + 1 + d) % 24]
+    for k in range(plan.seed_message.size):
+        m, j = plan.seed_message[k], plan.seed_agent[k]
+        if hot[m, j].seeded < 0:
+            hot[m, j].seeded = s
+            out[m, NEW_SEEDED] += 1
+            _campaign_author(m, j, s, kind, hot, static, cold, out)
+            _start_talking(m, j, s, talk, cold, talking, n_talking)
+    for k in range(plan.post_message.size):
+        m, j = plan.post_message[k], plan.post_agent[k]
+        _campaign_author(m, j, s, kind, hot, static, cold, out)
+        inbox = _publish(m, j, s, cold, out, indptr, indices, activity, inbox, inbox_count, online_prefix,
+                         online_share)
+    for m in range(state.launch.size):
+        kept = 0
+        for k in range(n_talking[m]):
+            j = talking[m, k]
+            if cold[m, j].talk_until >= s:
+                inbox = _publish(np.int64(m), np.int64(j), s, cold, out, indptr, indices, activity, inbox,
+                                 inbox_count, online_prefix, online_share)
+                if cold[m, j].talk_until > s:
+                    talking[m, kept] = j
+                    kept += 1
+        n_talking[m] = kept
+    return inbox
 
 
 @njit(cache=True, nogil=True)
-def advance(s, key, indptr, indices, kind, activity, credibility, profile, consumers,
-            fpm, fpg, ip, static, hot, cold, seen_edge, touched, cand, inbox, inbox_count,
-            talking, misc, seed_msg, seed_agent, post_msg, post_agent, ad_reach, ad_count, out):
+def advance(s, key, world, rules, state, plan, out):
     """Simulate hour `s` in place; fill `out[m]` with this hour's counts (N_OUT layout).
-
-    `hot`, `cold`, `static`: the per (message, agent) records above; `seed_*`/`post_*`:
-    this hour's seeds and one-off posts as (message, agent); `ad_reach[m]`: chance an
-    online consumer sees message m's ad; `ad_count[m]`: ad impressions to deliver to
-    random online consumers. `inbox[b]` (b = hour % (window + 1)) holds `inbox_count[b]`
-    posts (message, follower, source, link, post hour) due in that hour; the inbox is
-    returned because posting may have to enlarge it. `cand[i]`: (feed posts due, slot)
-    scratch for the attention limit.
-    """
-    n_msg, n = hot.shape[0], hot.shape[1]
-    window, talk, start_hour, limit = ip[I_WINDOW], ip[I_TALK], ip[I_START_HOUR], ip[I_ATTENTION]
+    Returns the inbox (posting may have had to enlarge it)."""
     out[:, :] = 0
-    for m in range(n_msg):
-        if misc[m, M_LAUNCH] < 0 and (ad_reach[m] > 0.0 or ad_count[m] > 0):
-            misc[m, M_LAUNCH] = s
-    for k in range(seed_msg.size):
-        if misc[seed_msg[k], M_LAUNCH] < 0:
-            misc[seed_msg[k], M_LAUNCH] = s
-    for k in range(post_msg.size):
-        if misc[post_msg[k], M_LAUNCH] < 0:
-            misc[post_msg[k], M_LAUNCH] = s
-    n_touched = np.int64(0)
-    relay_prefix, adopt_prefix, interest_w, novelty_w = _hour_tables(s, key, fpm, fpg, misc)
-
-    # 1. feed: the posts due this hour (routed when posted, see `_deliver`) ...
-    b = s % (window + 1)
-    nc = inbox_count[b]
-    box = inbox[b]
-    n_over = 0
-    if limit > 0:
-        for c in range(nc):
-            i = box[c, 1]
-            cand[i, 0] += 1
-            if cand[i, 0] == limit + 1:
-                n_over += 1
-    # ... an agent with more than `limit` of them reads the `limit` with the smallest pick draw
-    thresholds = np.empty(n_over, np.float64)
-    if n_over > 0:
-        over = np.empty(n_over, np.int64)
-        k = 0
-        for c in range(nc):
-            i = box[c, 1]
-            if cand[i, 0] > limit and cand[i, 1] < 0:
-                cand[i, 1] = k
-                over[k] = i
-                k += 1
-        starts = np.zeros(n_over + 1, np.int64)
-        for a in range(n_over):
-            starts[a + 1] = starts[a] + cand[over[a], 0]
-        fill = starts[:-1].copy()
-        picks = np.empty(starts[-1], np.float64)
-        for c in range(nc):
-            a = cand[box[c, 1], 1]
-            if a >= 0:
-                picks[fill[a]] = _pick(key, s, box[c])
-                fill[a] += 1
-        for a in range(n_over):
-            thresholds[a] = np.sort(picks[starts[a]:starts[a + 1]])[limit - 1]
-    for c in range(nc):
-        m, i, j, e, t0 = np.int64(box[c, 0]), np.int64(box[c, 1]), np.int64(box[c, 2]), \
-            np.int64(box[c, 3]), np.int64(box[c, 4])
-        if n_over > 0 and cand[i, 1] >= 0 and _pick(key, s, box[c]) > thresholds[cand[i, 1]]:
-            out[m, MISSED] += 1
-            continue
-        n_touched = _expose(m, i, j, np.int64(kind[j]), credibility[j], np.int64(cold[m, j, C_RELAY_DEPTH]),
-                            e, t0, float(s - misc[m, M_LAUNCH]), n_touched, static, fpm, fpg, hot, seen_edge,
-                            touched, relay_prefix, adopt_prefix, interest_w, novelty_w)
-    if limit > 0:
-        for c in range(nc):
-            cand[box[c, 1], 0] = 0
-            cand[box[c, 1], 1] = -1
-    inbox_count[b] = 0
-
-    # 2. ads: by reach (bottom of the online consumer's attention draw) or by count
-    for m in range(n_msg):
-        age = float(s - misc[m, M_LAUNCH])
-        if ad_reach[m] > 0.0:
-            for i in consumers:
-                if online(key, s, i, activity, profile, start_hour) \
-                        and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) < ad_reach[m]:
-                    out[m, IMPRESSIONS] += 1
-                    if draw(key, NOTICE + STREAMS * m, s, i, 0, 0) < fpg[G_AD_NOTICE]:
-                        n_touched = _expose(np.int64(m), np.int64(i), np.int64(AD_SOURCE), np.int64(BRAND_KIND),
-                                            fpg[G_AD_CRED], np.int64(0), np.int64(-1), np.int64(s), age,
-                                            n_touched, static, fpm, fpg, hot, seen_edge, touched,
-                                            relay_prefix, adopt_prefix, interest_w, novelty_w)
-        if ad_count[m] > 0 and consumers.size > 0:
-            delivered, attempt = 0, 0
-            while delivered < ad_count[m] and attempt < 200 * ad_count[m]:
-                i = consumers[int(draw(key, AD_PICK + STREAMS * m, s, attempt, 0, 0) * consumers.size)]
-                attempt += 1
-                if not online(key, s, i, activity, profile, start_hour):
-                    continue
-                out[m, IMPRESSIONS] += 1
-                if draw(key, NOTICE + STREAMS * m, s, i, attempt, 0) < fpg[G_AD_NOTICE]:
-                    n_touched = _expose(np.int64(m), np.int64(i), np.int64(AD_SOURCE), np.int64(BRAND_KIND),
-                                        fpg[G_AD_CRED], np.int64(0), np.int64(-1), np.int64(s + 1 + attempt), age, n_touched, static, fpm, fpg, hot,
-                                        seen_edge, touched, relay_prefix, adopt_prefix, interest_w,
-                                        novelty_w)
-                delivered += 1
-
-    # 3. chats: the top of the attention draw goes to a chat with a uniformly random agent
-    contact_rate = fpg[G_CONTACT]
-    if contact_rate > 0.0 and s >= 1:
-        for m in range(n_msg):
-            age = float(s - misc[m, M_LAUNCH])
-            for i in range(n):
-                if online(key, s, i, activity, profile, start_hour) \
-                        and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) >= 1.0 - contact_rate:
-                    c = int(draw(key, CONTACT + STREAMS * m, s, i, 0, 0) * n)
-                    if c != i and cold[m, c, C_LAST_POST] == s - 1:
-                        n_touched = _expose(np.int64(m), np.int64(i), np.int64(c), np.int64(kind[c]),
-                                            credibility[c], np.int64(cold[m, c, C_RELAY_DEPTH]),
-                                            np.int64(-2), np.int64(s - 1), age, n_touched, static, fpm, fpg, hot, seen_edge,
-                                            touched, relay_prefix, adopt_prefix, interest_w, novelty_w)
-
-    # 4. commit: awareness, relays, adoptions
-    for k in range(n_touched):
-        m, i = touched[k] // n, touched[k] % n
-        h = hot[m, i]
-        out[m, EXPOSURES] += h[H_VIEWS]
-        if _make_aware(m, i, s, kind, static, hot, out):
-            cold[m, i, C_AWARE_PARENT] = h[H_SRC_AWARE]
-            cold[m, i, C_AWARE_DEPTH] = h[H_DEPTH_AWARE] + 1
-        h[H_EXPOSURES] += h[H_VIEWS]
-        h[H_SOURCES] += h[H_NEW_SRC]
-        hits = h[H_HITS]
-        if hits & 1:
-            h[H_RELAY] = s
-            cold[m, i, C_RELAY_PARENT] = h[H_SRC_RELAY]
-            cold[m, i, C_RELAY_DEPTH] = h[H_DEPTH_RELAY] + 1
-            out[m, NEW_RELAY + kind[i]] += 1
-            _start_talking(m, i, s, talk, cold, talking, misc)
-        if h[H_ADOPT] < 0 and (((hits & 2) and h[H_SOURCES] >= ip[I_MIN_SOURCES])
-                               or ((hits & 1) and ip[I_RELAYERS_ADOPT])):
-            h[H_ADOPT] = s
-            out[m, NEW_ADOPT + kind[i]] += 1
-            if static[m, i, A_USEFUL] > 0.0:
-                out[m, NEW_USEFUL_ADOPT] += 1
-        h[H_VIEWS] = 0
-        h[H_NEW_SRC] = 0
-        h[H_HITS] = 0
-
-    # 5. post: new seeds start talking; one-off posts; every talker posts this hour
-    online_prefix = np.empty(window, np.uint64)
-    online_share = np.empty(window)
-    for d in range(window):
-        online_prefix[d] = draw_prefix(key, ONLINE, s + 1 + d)
-        online_share[d] = profile[(start_hour + s + 1 + d) % 24]
-    for k in range(seed_msg.size):
-        m, j = seed_msg[k], seed_agent[k]
-        if hot[m, j, H_SEEDED] < 0:
-            hot[m, j, H_SEEDED] = s
-            out[m, NEW_SEEDED] += 1
-            if _make_aware(m, j, s, kind, static, hot, out):
-                cold[m, j, C_AWARE_DEPTH] = 0
-            if hot[m, j, H_RELAY] < 0:
-                cold[m, j, C_RELAY_DEPTH] = 0
-            _start_talking(m, j, s, talk, cold, talking, misc)
-    for k in range(post_msg.size):
-        m, j = post_msg[k], post_agent[k]
-        if _make_aware(m, j, s, kind, static, hot, out):
-            cold[m, j, C_AWARE_DEPTH] = 0
-        if hot[m, j, H_RELAY] < 0:
-            cold[m, j, C_RELAY_DEPTH] = 0
-        if _post(np.int64(m), np.int64(j), s, cold, out):
-            inbox = _deliver(np.int64(m), np.int64(j), s, indptr, indices, activity, online_prefix,
-                             online_share, inbox, inbox_count)
-    for m in range(n_msg):
-        kept = 0
-        for k in range(misc[m, M_TALKING]):
-            j = talking[m, k]
-            if cold[m, j, C_TALK_UNTIL] >= s:
-                if _post(np.int64(m), np.int64(j), s, cold, out):
-                    inbox = _deliver(np.int64(m), np.int64(j), s, indptr, indices, activity,
-                                     online_prefix, online_share, inbox, inbox_count)
-                if cold[m, j, C_TALK_UNTIL] > s:
-                    talking[m, kept] = j
-                    kept += 1
-        misc[m, M_TALKING] = kept
-    return inbox
+    _launch(s, state.launch, plan)
+    hour = hour_constants(s, key, rules, state.launch)
+    n_touched = _feed(s, key, world, rules, state, hour, out, np.int64(0))
+    n_touched = _ads(s, key, world, rules, state, plan, hour, out, n_touched)
+    n_touched = _chats(s, key, world, rules, state, hour, n_touched)
+    _commit(s, world, rules, state, out, n_touched)
+    return _post(s, key, world, rules, state, plan, out)

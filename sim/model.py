@@ -9,91 +9,26 @@ every state array.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
 from . import kernels as K
+from . import reference
 from .agents import AGENT_CLASSES, MarketAgent
 from .campaign import Action, actions_from_config, launch_step
-from .config import Config, ConfigError, DiffusionConfig, message_names, validate
+from .config import Config, ConfigError, message_names, validate
+from .kinds import CONSUMER, per_kind
 from .message import Message
 from .network import Network
-from .population import BRAND, CONSUMER, Population, build_world
-from .rng import ONLINE, draw_py, stream_key
+from .population import Population, build_world
+from .rng import stream_key
+from .rules import rules_from_config
+from .state import DiffusionState
 
 
 # Mesa logs every model.step at INFO; a run makes thousands of them.
 logging.getLogger("MESA").setLevel(logging.WARNING)
-
-
-@dataclass
-class DiffusionRules:
-    """Behavioural parameters of the relay and adoption rules (README, "Model")."""
-    relay_max: np.ndarray        # per kind of the relaying agent
-    credibility: np.ndarray      # per kind of source (brand value also used for ads)
-    weight_interest: float
-    weight_relevance: float
-    weight_novelty: float
-    weight_trust: float
-    attention_window: int
-    talk_hours: int
-    attention_limit: int
-    ad_notice: float
-    adoption_prob: float
-    adoption_min_sources: int
-    relayers_adopt: bool
-    contact_rate: float
-
-    @classmethod
-    def from_config(cls, d: DiffusionConfig, contact_rate: float = 0.0) -> "DiffusionRules":
-        return cls(np.asarray(d.relay_max.as_list()), np.asarray(d.credibility.as_list()),
-                   d.weight_interest, d.weight_relevance, d.weight_novelty, d.weight_trust,
-                   d.attention_window, d.talk_hours, d.attention_limit, d.ad_notice,
-                   d.adoption_prob, d.adoption_min_sources, bool(d.relayers_adopt), contact_rate)
-
-
-class DiffusionState:
-    """Per-replicate state of every (message, agent) pair, as records (see `sim.kernels`):
-    `hot` (what each exposure touches) and `cold` (what changes when something happens).
-    The named attributes are [message, agent] views, e.g. `aware_at[m, i]` (hour; -1 = not yet)."""
-    HOT = {"aware_at": K.H_AWARE, "relay_at": K.H_RELAY, "adopt_at": K.H_ADOPT,
-           "seeded_at": K.H_SEEDED, "exposures": K.H_EXPOSURES, "sources": K.H_SOURCES,
-           "seen_ad": K.H_SEEN_AD}
-    COLD = {"talk_until": K.C_TALK_UNTIL, "last_post": K.C_LAST_POST, "aware_parent": K.C_AWARE_PARENT,
-            "relay_parent": K.C_RELAY_PARENT, "aware_depth": K.C_AWARE_DEPTH, "relay_depth": K.C_RELAY_DEPTH}
-    ROWS = tuple(HOT) + tuple(COLD)
-
-    def __init__(self, messages: int, n: int, edges: int, window: int):
-        self.hot = np.empty((messages, n, K.N_HOT), dtype=np.int32)
-        self.cold = np.empty((messages, n, K.N_COLD), dtype=np.int32)
-        for name, col in self.HOT.items():
-            setattr(self, name, self.hot[:, :, col])
-        for name, col in self.COLD.items():
-            setattr(self, name, self.cold[:, :, col])
-        self.seen_edge = np.zeros((messages, edges), dtype=np.uint8)
-        self.touched = np.zeros(messages * n, dtype=np.int64)
-        self.cand = np.zeros((n, 2), dtype=np.int64)              # attention-limit scratch
-        self.cand[:, 1] = -1
-        # posts waiting for the hour their follower is next online: (m, i, j, link, hour)
-        wide = max(n, edges) >= 2**31
-        self.inbox = np.zeros((window + 1, 1024, 5), dtype=np.int64 if wide else np.int32)
-        self.inbox_count = np.zeros(window + 1, dtype=np.int64)
-        self.talking = np.zeros((messages, n), dtype=np.int32)
-        self.misc = np.zeros((messages, 2), dtype=np.int64)           # n_talking, launch hour
-        self.clear()
-
-    def clear(self) -> None:
-        K.clear_records(self.hot, self.cold)
-        self.seen_edge[:] = 0
-        self.inbox_count[:] = 0
-        self.misc[:, 0] = 0
-        self.misc[:, 1] = -1
-
-    def snapshot(self) -> np.ndarray:
-        """Every named attribute stacked (for comparing two runs)."""
-        return np.stack([getattr(self, name) for name in self.ROWS])
 
 
 class InfluenceModel(mesa.Model):
@@ -113,7 +48,7 @@ class InfluenceModel(mesa.Model):
         self.messages = [Message.from_config(cfg.message)] + [
             Message.from_config(mc, name) for name, mc in extra.items()]
         assert [m.name for m in self.messages] == message_names(cfg)
-        self.rules = DiffusionRules.from_config(cfg.diffusion, cfg.network.contact_rate)
+        self.rules = rules_from_config(cfg.diffusion, self.messages, cfg.network.contact_rate)
         self.relevance = np.stack([m.relevance(pop.interests) for m in self.messages])
         for k, seg in enumerate(cfg.target.segments):
             if seg >= pop.n_segments:
@@ -126,10 +61,9 @@ class InfluenceModel(mesa.Model):
         self.seed_costs = (np.asarray(c.seed_fee_fixed.as_list())[pop.kind]
                            + np.asarray(c.seed_fee_per_follower.as_list())[pop.kind] * followers)
         self.launch = launch_step(cfg)
-        self._fpm, self._fpg, self._ip = self._kernel_parameters()
+        self.world = K.World(net.indptr, net.indices, pop.kind, pop.activity, pop.credibility, pop.daily_profile,
+                             int(cfg.run.start_hour), self.consumers, per_kind("fully_promotional", np.bool_))
         self.state = DiffusionState(len(self.messages), pop.size, net.edges, self.rules.attention_window)
-        # per (message, agent) constants of the relay rule, refreshed by reset()
-        self.static = np.empty((len(self.messages), pop.size, K.N_STATIC))
         self.notes: list[str] = []
         self.actions = actions if actions is not None else actions_from_config(self)
         for action in self.actions:
@@ -137,20 +71,6 @@ class InfluenceModel(mesa.Model):
         self._agent_list: list[MarketAgent] | None = None    # Mesa agents, created on first use
         self.out = np.zeros((len(self.messages), K.N_OUT), dtype=np.int64)
         self.reset(0)
-
-    def _kernel_parameters(self):
-        r = self.rules
-        fpm = np.array([[m.interest, m.novelty, m.decay, m.wearout, m.promotional]
-                        for m in self.messages], dtype=np.float64)
-        fpg = np.zeros(K.N_FPG)
-        fpg[[K.G_WI, K.G_WR, K.G_WN, K.G_WT, K.G_ADOPT, K.G_CONTACT, K.G_AD_CRED, K.G_AD_NOTICE]] = (
-            r.weight_interest, r.weight_relevance, r.weight_novelty, r.weight_trust,
-            r.adoption_prob, r.contact_rate, r.credibility[BRAND], r.ad_notice)
-        ip = np.zeros(K.N_IP, dtype=np.int64)
-        ip[[K.I_WINDOW, K.I_TALK, K.I_MIN_SOURCES, K.I_RELAYERS_ADOPT, K.I_START_HOUR, K.I_ATTENTION]] = (
-            r.attention_window, r.talk_hours, r.adoption_min_sources, int(r.relayers_adopt),
-            self.cfg.run.start_hour, r.attention_limit)
-        return fpm, fpg, ip
 
     # ------------------------------------------------------------ Mesa agents, on demand
     # The kernel needs only the arrays, so the agent objects (about 1 KB each) are made
@@ -187,13 +107,12 @@ class InfluenceModel(mesa.Model):
         self.state.clear()
         pop = self.population
         K.fill_static(self.relevance, pop.scepticism, pop.kind, self.useful,     # 3-15 ms at 1M agents
-                      self.rules.relay_max.astype(np.float64), float(self.rules.weight_relevance), self.static)
+                      self.rules.relay_max, self.rules.w_relevance, self.state.static)
         self.hour = 0
         self.steps = 0
         self.spent = np.zeros(len(self.messages))         # euros, per message
         self.history: list[np.ndarray] = []               # per hour: the kernel's counts
-        self.posts_by_hour: dict[int, list[set]] = {}     # reference mode only
-        self.talkers: list[list[int]] = [[] for _ in self.messages]   # reference mode only
+        self.reference = reference.Reference(self) if self.mode == "reference" else None
         for action in self.actions:
             action.reset(self)
 
@@ -208,7 +127,7 @@ class InfluenceModel(mesa.Model):
         if self.mode == "fast":
             self._advance_kernel(t)
         else:
-            self._advance_reference(t)
+            reference.hour(self.reference, t)
         self.spent += self.out[:, K.IMPRESSIONS] * self.cfg.campaign.cpm / 1000.0
         self.history.append(self.out.copy())
         self.hour += 1
@@ -237,58 +156,18 @@ class InfluenceModel(mesa.Model):
 
     # ------------------------------------------------------------ helpers
     def launch_hour_of(self, m: int) -> int:
-        return int(self.state.misc[m, K.M_LAUNCH])
-
-    def draw(self, purpose: int, s: int, a: int, b: int = 0, c: int = 0) -> float:
-        return draw_py(self.key, purpose, s, a, b, c)
-
-    def is_online(self, i: int, s: int) -> bool:
-        pop = self.population
-        return self.draw(ONLINE, s, i) < pop.activity[i] * pop.daily_profile[(self.cfg.run.start_hour + s) % 24]
-
-    def make_aware(self, m: int, i: int) -> bool:
-        st = self.state
-        if st.aware_at[m, i] < 0:
-            st.aware_at[m, i] = self.hour
-            self.out[m, K.NEW_AWARE + self.population.kind[i]] += 1
-            if self.useful[i]:
-                self.out[m, K.NEW_USEFUL] += 1
-            return True
-        return False
-
-    def _inputs(self):
-        def pairs(items):
-            a = np.asarray(items, dtype=np.int64).reshape(-1, 2)
-            return a[:, 0].copy(), a[:, 1].copy()
-        return pairs(self._seeds) + pairs(self._posts)
+        return int(self.state.launch[m])
 
     def _advance_kernel(self, t: int) -> None:
-        pop, net, st = self.population, self.network, self.state
-        seed_msg, seed_agent, post_msg, post_agent = self._inputs()
-        st.inbox = K.advance(t, self._key64, net.indptr, net.indices, pop.kind, pop.activity,
-                             pop.credibility, pop.daily_profile, self.consumers, self._fpm, self._fpg,
-                             self._ip, self.static, st.hot, st.cold, st.seen_edge, st.touched, st.cand,
-                             st.inbox, st.inbox_count, st.talking, st.misc,
-                             seed_msg, seed_agent, post_msg, post_agent, self.ad_reach, self.ad_count,
-                             self.out)
-
-    def _advance_reference(self, s: int) -> None:
-        """The same hour in plain Python, through the agents' step() and advance()."""
-        from .agents import reference_ads, reference_post
-        st, out = self.state, self.out
-        out[:] = 0
-        for m in range(len(self.messages)):
-            if st.misc[m, K.M_LAUNCH] < 0 and (self.ad_reach[m] > 0 or self.ad_count[m] > 0
-                                               or any(x == m for x, _ in self._seeds + self._posts)):
-                st.misc[m, K.M_LAUNCH] = s
-        self.agents.do("step")
-        reference_ads(self, s)
-        self.agents.do("advance")
-        reference_post(self, s)
+        seeds = np.asarray(self._seeds, dtype=np.int64).reshape(-1, 2)
+        posts = np.asarray(self._posts, dtype=np.int64).reshape(-1, 2)
+        plan = K.HourPlan(seeds[:, 0].copy(), seeds[:, 1].copy(), posts[:, 0].copy(), posts[:, 1].copy(),
+                          self.ad_reach, self.ad_count)
+        self.state.inbox = K.advance(t, self._key64, self.world, self.rules, self.state.record(), plan, self.out)
 
     def release(self) -> None:
         """Forget this model in Mesa's class-level id counter (it keeps models alive)."""
         mesa.Agent._ids.pop(self, None)
 
 
-__all__ = ["InfluenceModel", "DiffusionRules", "DiffusionState", "MarketAgent"]
+__all__ = ["InfluenceModel", "DiffusionState", "MarketAgent"]

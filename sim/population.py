@@ -12,10 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import Config, ConfigError
+from .kinds import BLOGGER, BRAND, CONSUMER, KIND_NAMES
 from .network import Network, load_edgelist
-
-CONSUMER, BLOGGER, BRAND = 0, 1, 2
-KIND_NAMES = ("consumer", "blogger", "brand")
 
 
 @dataclass

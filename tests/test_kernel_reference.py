@@ -82,7 +82,8 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
 
 
 def test_reference_detects_a_changed_rule():
-    """Sanity check of the test itself: a different relay cap makes the runs differ."""
+    """Sanity check of the test itself: a different relay cap in the kernel's parameter record
+    (the reference reads the configuration, not that record) makes the runs differ."""
     cfg = small_config(consumers=200, hours=24)
     cfg.diffusion.relay_max.consumer = 0.9
     cfg.diffusion.weight_relevance, cfg.message.interest = 0.5, 0.9
@@ -90,10 +91,11 @@ def test_reference_detects_a_changed_rule():
     world = random_world(cfg, 3, density=6.0)
     fast = InfluenceModel(cfg, world=world, mode="fast")
     ref = InfluenceModel(cfg, world=world, mode="reference")
-    ref.rules.relay_max[0] = 0.3
+    fast.rules.relay_max[0] = 0.3
+    fast.reset(0)
     fast.run(24)
     ref.run(24)
-    assert (fast.state.relay_at >= 0).sum() > 5
+    assert (ref.state.relay_at >= 0).sum() > 5
     assert not np.array_equal(fast.state.snapshot(), ref.state.snapshot())
 
 

@@ -2,7 +2,6 @@
 report, and the suite fails when the model is deliberately broken."""
 import csv
 
-from sim import kernels as K
 from sim.validate import main, run_cases
 from sim.validation import CASES, Settings
 
@@ -48,8 +47,8 @@ def test_flipped_novelty_decay_fails_case_7():
     tampered = []
 
     def flip_decay(model):
-        assert (model._fpm[:, K.F_DECAY] > 0).all()
-        model._fpm[:, K.F_DECAY] *= -1.0
+        assert (model.rules.decay > 0).all()
+        model.rules.decay[:] *= -1.0
         tampered.append(model)
 
     [case] = quietly(7, tamper=flip_decay)
@@ -66,7 +65,7 @@ def test_doubled_imitation_fails_case_1():
     """Word of mouth twice as strong as configured (the chat rate doubled in the compiled
     parameters) must fail the Bass case."""
     def double_imitation(model):
-        model._fpg[K.G_CONTACT] *= 2.0
+        model.rules = model.rules._replace(contact_rate=2.0 * model.rules.contact_rate)
 
     [case] = quietly(1, tamper=double_imitation)
     assert case.status == "FAIL"
@@ -78,7 +77,7 @@ def test_wrong_relay_probability_fails_peer_agreement(shared_networks):
     """A full model relaying 20% more often than configured disagrees with CyNetDiff, while
     the untouched IC kernel still agrees: the peer check sees the model, not just the kernel."""
     def inflate_relay(model):
-        model.rules.relay_max = model.rules.relay_max * 1.2     # read into the kernel's tables at reset
+        model.rules.relay_max[:] *= 1.2          # read into the kernel's per-agent records at reset
 
     [case] = quietly(3, tamper=inflate_relay)
     assert case.status == "FAIL"
