@@ -5,7 +5,9 @@ Usable from plain Python (no Hydra needed):
     from sim import Config, InfluenceModel, simulate
     result = simulate(Config())          # all replicates of the default scenario
 """
-from .config import Config, ConfigError, validate
+from .checks import validate
+from .config import Config
+from .errors import ConfigError
 from .model import InfluenceModel
 
 __all__ = ["Config", "ConfigError", "InfluenceModel", "validate", "simulate"]

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .campaign import plan_of
 from .config import Config, campaign_with
+from .intervals import interval
 from .metrics import FINALS
 from .population import build_world
-from .results import interval, simulate, write_atomic, write_json, write_outputs
+from .results import diffusion_figure, simulate, timeseries, write_atomic, write_figure, write_json, write_outputs
 
 log = logging.getLogger("sim")
 
@@ -33,10 +35,10 @@ def scenario_configs(cfg: Config) -> dict[str, Config]:
 def comparison_table(results: dict) -> pd.DataFrame:
     rows = []
     for name, result in results.items():
-        c = result.cfg.campaign
+        c, plan = result.cfg.campaign, plan_of(result.cfg)
         row = {"scenario": name, "kind": c.kind,
-               "strategy": c.strategy if c.kind in ("targeted", "hybrid") else "",
-               "budget": c.budget if c.kind in ("mass", "targeted", "hybrid") else 0.0,
+               "strategy": c.strategy if plan.uses_strategy else "",
+               "budget": c.budget if plan.budgeted else 0.0,
                "replicates": result.replicates}
         for metric in FINALS:
             iv = interval(result.final(metric))
@@ -65,8 +67,9 @@ def run_comparison(cfg: Config, outdir: str | Path) -> dict:
     table = comparison_table(results)
     files["comparison"] = write_atomic(outdir / "comparison.csv", lambda tmp: table.to_csv(tmp, index=False))
     if cfg.run.plot:
-        from .plots import plot_comparison
-        files["chart"] = write_atomic(outdir / "comparison.png", lambda tmp: plot_comparison(results, tmp))
+        series = {name: timeseries(result) for name, result in results.items()}
+        files["chart"] = write_figure(outdir / "comparison.png", *diffusion_figure(
+            series, next(iter(results.values())), " Scenarios share random streams (paired)."))
     best = table.sort_values("useful_reach_mean", ascending=False).iloc[0]
     summary = {"comparison": json.loads(table.to_json(orient="records")), "best_useful_reach": best["scenario"],
                "budget": cfg.campaign.budget, "replicates": cfg.run.replicates, "seed": cfg.run.seed}

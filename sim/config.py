@@ -1,16 +1,17 @@
-"""Typed configuration (plain dataclasses) and its validation.
+"""Typed configuration: plain dataclasses.
 
 The same dataclasses are the Hydra schemas (registered in `sim.run`) and the way to
 configure a model from Python or a notebook: `Config()` is the default scenario.
-`validate(cfg)` runs before any work and raises `ConfigError` naming the key.
+`sim.checks.validate(cfg)` checks every value before any work starts.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any, Optional
 
-KINDS = ("consumer", "blogger", "brand")
+from .errors import ConfigError  # noqa: F401  (re-exported: sim.config.ConfigError)
+from .kinds import KIND_NAMES, KINDS
 
 # Evening-peaked daily online profile (multiplies each agent's activity level), hours 0..23.
 DEFAULT_DAILY_PROFILE = [
@@ -20,24 +21,20 @@ DEFAULT_DAILY_PROFILE = [
 DEFAULT_TOPICS = [1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
 
 
-class ConfigError(ValueError):
-    """A configuration value is wrong; `key` is its dotted name."""
-
-    def __init__(self, key: str, problem: str):
-        self.key = key
-        self.problem = problem
-        super().__init__(f"{key}: {problem}")
+def _kind_values_as_list(self) -> list[float]:
+    return [getattr(self, name) for name in KIND_NAMES]
 
 
-@dataclass
-class KindValues:
-    """One value per agent kind."""
-    consumer: float = 0.0
-    blogger: float = 0.0
-    brand: float = 0.0
+def _kind_defaults(cls, attribute: str):
+    """The registry's default of `attribute` for every kind (sim.kinds)."""
+    return cls(**{k.name: getattr(k, attribute) for k in KINDS})
 
-    def as_list(self) -> list[float]:
-        return [self.consumer, self.blogger, self.brand]
+
+# One value per agent kind, a field per kind of the registry (sim.kinds).
+KindValues = make_dataclass("KindValues", [(name, float, 0.0) for name in KIND_NAMES], namespace={
+    "as_list": _kind_values_as_list, "defaults": classmethod(_kind_defaults),
+    "__doc__": "One value per agent kind (the kinds of sim.kinds)."})
+KindValues.__module__ = __name__
 
 
 @dataclass
@@ -94,8 +91,8 @@ class MessageConfig:
 
 @dataclass
 class DiffusionConfig:
-    relay_max: KindValues = field(default_factory=lambda: KindValues(0.25, 0.5, 0.0))
-    credibility: KindValues = field(default_factory=lambda: KindValues(0.8, 0.9, 0.5))
+    relay_max: KindValues = field(default_factory=lambda: KindValues.defaults("relay_max"))    # of the relaying agent
+    credibility: KindValues = field(default_factory=lambda: KindValues.defaults("credibility"))  # of the source
     weight_interest: float = 1.0
     weight_relevance: float = 1.0
     weight_novelty: float = 1.0
@@ -138,8 +135,8 @@ class CampaignConfig:
     kind: str = "custom"                # custom | mass | targeted | hybrid | owned
     budget: float = 0.0                 # euros; mass, targeted and hybrid spend at most this
     cpm: float = 10.0                   # price of 1,000 ad impressions
-    seed_fee_fixed: KindValues = field(default_factory=lambda: KindValues(5.0, 10.0, 0.0))
-    seed_fee_per_follower: KindValues = field(default_factory=lambda: KindValues(0.02, 0.02, 0.0))
+    seed_fee_fixed: KindValues = field(default_factory=lambda: KindValues.defaults("fee_fixed"))
+    seed_fee_per_follower: KindValues = field(default_factory=lambda: KindValues.defaults("fee_per_follower"))
     strategy: str = "followers"         # targeted seeds: random | followers | relevance | influence | greedy
     pool: str = "all"                   # who can be sponsored: all | bloggers | consumers
     targeted_share: float = 0.5         # hybrid: share of the budget for sponsored posts
@@ -190,142 +187,8 @@ class Config:
     comparison: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario -> campaign overrides
 
 
-# ---------------------------------------------------------------- validation
-def _number(key: str, v: Any) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        raise ConfigError(key, f"must be a finite number, got {v!r}")
-    return float(v)
-
-
-def _prob(key: str, v: Any) -> None:
-    if not 0.0 <= _number(key, v) <= 1.0:
-        raise ConfigError(key, f"must be a probability in [0, 1], got {v!r}")
-
-
-def _positive(key: str, v: Any) -> None:
-    if _number(key, v) <= 0:
-        raise ConfigError(key, f"must be > 0, got {v!r}")
-
-
-def _int(key: str, v: Any, low: int) -> None:
-    if isinstance(v, bool) or not isinstance(v, int) or v < low:
-        raise ConfigError(key, f"must be an integer >= {low}, got {v!r}")
-
-
-def _choice(key: str, v: Any, options: tuple[str, ...]) -> None:
-    if v not in options:
-        raise ConfigError(key, f"must be one of {', '.join(options)}; got {v!r}")
-
-
-def _weights(key: str, v: Any, length: int) -> None:
-    if len(v) != length:
-        raise ConfigError(key, f"needs {length} values (one per topic), got {len(v)}")
-    for k, w in enumerate(v):
-        if _number(f"{key}[{k}]", w) < 0:
-            raise ConfigError(f"{key}[{k}]", f"must be >= 0, got {w!r}")
-    if sum(v) <= 0:
-        raise ConfigError(key, "needs at least one positive weight")
-
-
-def validate(cfg: Config) -> Config:
-    """Check every value the model relies on; raise ConfigError naming the first bad key."""
-    p, n, m, d, c, r = cfg.population, cfg.network, cfg.message, cfg.diffusion, cfg.campaign, cfg.run
-    _int("population.consumers", p.consumers, 1)
-    _int("population.bloggers", p.bloggers, 0)
-    _int("population.brands", p.brands, 0)
-    _int("population.topics", p.topics, 1)
-    _int("population.segments", p.segments, 1)
-    for key in ("segment_focus", "scepticism_mean", "activity_mean", "blogger_activity", "brand_activity"):
-        _prob(f"population.{key}", getattr(p, key))
-    _positive("population.scepticism_concentration", p.scepticism_concentration)
-    _positive("population.activity_concentration", p.activity_concentration)
-    if len(p.daily_profile) != 24:
-        raise ConfigError("population.daily_profile", f"needs 24 hourly values, got {len(p.daily_profile)}")
-    for h, v in enumerate(p.daily_profile):
-        _prob(f"population.daily_profile[{h}]", v)
-    _weights("population.brand_topics", p.brand_topics, p.topics)
-
-    _choice("network.kind", n.kind, ("generated", "edgelist", "mixed"))
-    if n.kind == "generated":
-        _positive("network.follows_mean", n.follows_mean)
-        _prob("network.homophily", n.homophily)
-        _positive("network.popularity_alpha", n.popularity_alpha)
-        _prob("network.blogger_audience_share", n.blogger_audience_share)
-        _positive("network.blogger_audience_alpha", n.blogger_audience_alpha)
-        _int("network.bloggers_follow", n.bloggers_follow, 0)
-    if n.kind == "edgelist" and not n.path:
-        raise ConfigError("network.path", "is required with network=edgelist (network.path=FILE)")
-    _choice("network.edge_meaning", n.edge_meaning, ("follows", "reaches"))
-    _choice("network.blogger_rule", n.blogger_rule, ("top_followers", "random"))
-    if _number("network.topic_affinity", n.topic_affinity) < 0:
-        raise ConfigError("network.topic_affinity", f"must be >= 0, got {n.topic_affinity!r}")
-    _prob("network.brand_fan_share", n.brand_fan_share)
-    _prob("network.contact_rate", n.contact_rate)
-
-    _weights("message.topics", m.topics, p.topics)
-    for key in ("interest", "novelty", "wearout", "promotional"):
-        _prob(f"message.{key}", getattr(m, key))
-    if m.half_life_hours is not None:
-        _positive("message.half_life_hours", m.half_life_hours)
-
-    for group in ("relay_max", "credibility"):
-        for kind in KINDS:
-            _prob(f"diffusion.{group}.{kind}", getattr(getattr(d, group), kind))
-    for key in ("weight_interest", "weight_relevance", "weight_novelty", "weight_trust"):
-        if _number(f"diffusion.{key}", getattr(d, key)) < 0:
-            raise ConfigError(f"diffusion.{key}", f"must be >= 0, got {getattr(d, key)!r}")
-    _int("diffusion.attention_window", d.attention_window, 1)
-    _int("diffusion.talk_hours", d.talk_hours, 0)
-    _int("diffusion.attention_limit", d.attention_limit, 0)
-    _prob("diffusion.ad_notice", d.ad_notice)
-    _prob("diffusion.adoption_prob", d.adoption_prob)
-    _int("diffusion.adoption_min_sources", d.adoption_min_sources, 1)
-
-    for k, seg in enumerate(cfg.target.segments):
-        _int(f"target.segments[{k}]", seg, 0)
-    _validate_campaign("campaign", c, cfg)
-    _choice("timing.mode", cfg.timing.mode, ("burst", "staggered", "peak"))
-    _int("timing.launch_day", cfg.timing.launch_day, 0)
-    _int("timing.launch_hour", cfg.timing.launch_hour, 0)
-    if cfg.timing.launch_hour > 23:
-        raise ConfigError("timing.launch_hour", f"must be an hour of the day 0..23, got {cfg.timing.launch_hour}")
-    _int("timing.waves", cfg.timing.waves, 1)
-    _int("timing.wave_gap_hours", cfg.timing.wave_gap_hours, 1)
-    if n.contact_rate + c.mass_reach > 1.0:
-        raise ConfigError("network.contact_rate", "plus campaign.mass_reach must not exceed 1 "
-                          "(an hour of attention goes to an ad or to a chat, not both)")
-    for name, extra in cfg.messages.items():
-        _weights(f"messages.{name}.topics", extra.topics, p.topics)
-        for key in ("interest", "novelty", "wearout", "promotional"):
-            _prob(f"messages.{name}.{key}", getattr(extra, key))
-        if extra.half_life_hours is not None:
-            _positive(f"messages.{name}.half_life_hours", extra.half_life_hours)
-    for name, overrides in cfg.comparison.items():
-        if not isinstance(overrides, dict):
-            raise ConfigError(f"comparison.{name}", "must be a mapping of campaign keys to values")
-        unknown = set(overrides) - set(CampaignConfig.__dataclass_fields__)
-        if unknown:
-            raise ConfigError(f"comparison.{name}.{sorted(unknown)[0]}", "is not a campaign key")
-        _validate_campaign(f"comparison.{name}", campaign_with(c, overrides), cfg)
-    _int("score.rr_sets", cfg.score.rr_sets, 1)
-    _int("score.top", cfg.score.top, 1)
-
-    _int("run.seed", r.seed, 0)
-    _int("run.replicates", r.replicates, 1)
-    _int("run.hours", r.hours, 1)
-    _int("run.start_hour", r.start_hour, 0)
-    if r.start_hour > 23:
-        raise ConfigError("run.start_hour", f"must be an hour of the day 0..23, got {r.start_hour}")
-    _choice("run.mode", r.mode, ("fast", "reference"))
-    _int("run.influencer_k", r.influencer_k, 1)
-    _int("run.threads", r.threads, 0)
-    return cfg
-
-
 def campaign_with(base: CampaignConfig, overrides: dict) -> CampaignConfig:
     """A copy of `base` with some keys replaced (comparison scenarios)."""
-    import copy
-    from dataclasses import replace
     values = copy.deepcopy(dict(overrides))
     for key in ("seed_fee_fixed", "seed_fee_per_follower"):
         if isinstance(values.get(key), dict):
@@ -342,37 +205,3 @@ def message_names(cfg: Config) -> list[str]:
 def message_configs(cfg: Config) -> list[MessageConfig]:
     """The campaign's messages in model order: `message` first, then the extra `messages`."""
     return [cfg.message] + [mc for name, mc in cfg.messages.items() if name != cfg.message.name]
-
-
-def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
-    _choice(f"{key}.kind", c.kind, ("custom", "mass", "targeted", "hybrid", "owned"))
-    for name in ("budget", "cpm"):
-        if _number(f"{key}.{name}", getattr(c, name)) < 0:
-            raise ConfigError(f"{key}.{name}", f"must be >= 0, got {getattr(c, name)!r}")
-    if c.cpm <= 0 and c.kind in ("mass", "hybrid"):
-        raise ConfigError(f"{key}.cpm", "must be > 0 for paid impressions")
-    for group in ("seed_fee_fixed", "seed_fee_per_follower"):
-        for kind in KINDS:
-            v = getattr(getattr(c, group), kind)
-            if _number(f"{key}.{group}.{kind}", v) < 0:
-                raise ConfigError(f"{key}.{group}.{kind}", f"must be >= 0, got {v!r}")
-    _choice(f"{key}.strategy", c.strategy, ("random", "followers", "relevance", "influence", "greedy"))
-    _choice(f"{key}.pool", c.pool, ("all", "bloggers", "consumers"))
-    _prob(f"{key}.targeted_share", c.targeted_share)
-    for name in ("owned_post_hours", "brand_post_hours", "seed_agents"):
-        for k, h in enumerate(getattr(c, name)):
-            _int(f"{key}.{name}[{k}]", h, 0)
-    for name in ("mass_hours", "mass_start_hour", "seed_top_bloggers", "seed_hour"):
-        _int(f"{key}.{name}", getattr(c, name), 0)
-    _prob(f"{key}.mass_reach", c.mass_reach)
-    known = set(message_names(cfg))
-    total = 0.0
-    for k, slot in enumerate(c.message_mix):
-        if slot.message not in known:
-            raise ConfigError(f"{key}.message_mix[{k}].message",
-                              f"unknown message {slot.message!r} (known: {', '.join(sorted(known))})")
-        _prob(f"{key}.message_mix[{k}].budget_share", slot.budget_share)
-        _int(f"{key}.message_mix[{k}].delay_hours", slot.delay_hours, 0)
-        total += slot.budget_share
-    if total > 1.0 + 1e-9:
-        raise ConfigError(f"{key}.message_mix", f"budget shares add up to {total:g}, more than 1")

@@ -1,8 +1,10 @@
-"""The report's figures, drawn from result files only, in one projector-friendly style.
+"""Every figure influsim draws, from result data only, in one projector-friendly style:
+large fonts, colour-blind-safe colours (Okabe-Ito), units and a source line.
 
-Each function takes data read from a result folder and returns `(figure, drawn)`:
-the matplotlib figure (the caller saves it as PNG, SVG and a PDF page) and the numbers
-it drew, so tests can check a figure against the stored data.
+Each function takes data as stored in a result folder and returns `(figure, drawn)`:
+the matplotlib figure (the caller saves it: `diffusion.png` in a run folder, PNG, SVG
+and a PDF page in the report) and the numbers it drew, so tests can check a figure
+against the stored data.
 """
 from __future__ import annotations
 
@@ -13,17 +15,20 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .plots import OKABE_ITO, STYLE  # noqa: E402
+from .intervals import interval_curve  # noqa: E402
+from .kinds import KINDS  # noqa: E402
 
-KIND_COLOURS = {"consumer": OKABE_ITO[0], "blogger": OKABE_ITO[1], "brand": OKABE_ITO[5], "ad": OKABE_ITO[7]}
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+STYLE = {"font.size": 14, "axes.titlesize": 17, "axes.labelsize": 15, "legend.fontsize": 13,
+         "xtick.labelsize": 13, "ytick.labelsize": 13, "axes.spines.top": False,
+         "axes.spines.right": False}
+KIND_COLOURS = {**{k.name: k.colour for k in KINDS}, "ad": OKABE_ITO[7]}
 CURVE_LABELS = {"reach": "Aware (reach)", "useful_reach": "Useful reach (aware in target)",
-                "adopted": "Adopters"}
+                "adopted": "Adopters", "relayed": "Relayers"}
 
 
-def mean_band(values: np.ndarray):
-    """Mean over replicates (rows) and the 95% interval of the mean."""
-    from .results import interval_curve
-    return interval_curve(values)
+def source_line(replicates, seed, extra: str = "") -> str:
+    return f"Source: influsim result files; {replicates} replicates, seed {seed}.{extra}"
 
 
 def per_replicate(series: pd.DataFrame, column: str) -> np.ndarray:
@@ -39,14 +44,15 @@ def _finish(fig, source: str):
 
 
 def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
-    """Aware, useful reach and adopters over time, one line (and 95% band) per scenario."""
+    """Aware, useful reach, adopters and relayers over time, one line (and 95% band) per
+    scenario: `diffusion.png` of a run, `comparison.png` of a comparison, the report's figure."""
     drawn = {}
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, 3, figsize=(18, 6.5), dpi=100, sharex=True)
-        for ax, column in zip(axes, CURVE_LABELS):
+        fig, axes = plt.subplots(2, 2, figsize=(16, 10), dpi=100, sharex=True)
+        for ax, column in zip(axes.ravel(), CURVE_LABELS):
             for k, (name, frame) in enumerate(series.items()):
                 values = per_replicate(frame, column)
-                mean, low, high = mean_band(values)
+                mean, low, high = interval_curve(values)
                 hours = np.arange(1, mean.size + 1)
                 colour = OKABE_ITO[k % len(OKABE_ITO)]
                 ax.plot(hours, mean, color=colour, lw=2.4, label=name, ls="-" if k < 8 else "--")
@@ -58,7 +64,7 @@ def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
             ax.set_xticks(np.arange(0, mean.size + 1, 24 if mean.size > 48 else max(1, mean.size // 6)))
             ax.grid(alpha=0.3)
         if len(series) > 1:
-            axes[-1].legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+            axes[0, 1].legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
         fig.suptitle(title, fontsize=19)
     return _finish(fig, source), drawn
 

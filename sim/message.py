@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import MessageConfig
-from .kernels import novelty_now
+from .rules import novelty_now
 from .population import cosine
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from numba import njit
 
 from . import kernels as K
-from .population import BRAND, KIND_NAMES
+from .kinds import BRAND, KIND_NAMES
 
 CURVES = (["reach", "useful_reach", "relayed", "adopted", "useful_adopted", "seeded"]
           + [f"{what}_{kind}" for what in ("aware", "relayed", "adopted") for kind in KIND_NAMES])

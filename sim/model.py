@@ -15,9 +15,12 @@ import numpy as np
 
 from . import kernels as K
 from . import reference
+from .actions import Action
 from .agents import AGENT_CLASSES, MarketAgent
-from .campaign import Action, actions_from_config, launch_step
-from .config import Config, ConfigError, message_names, validate
+from .campaign import actions_from_config, launch_step
+from .checks import validate
+from .config import Config, message_names
+from .errors import ConfigError
 from .kinds import CONSUMER, per_kind
 from .message import Message
 from .network import Network

@@ -13,9 +13,7 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
-
-class DataError(ValueError):
-    """An input file is missing or malformed; the message names the file (and line)."""
+from .errors import DataError
 
 
 @dataclass

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import Config, ConfigError
-from .kinds import BLOGGER, BRAND, CONSUMER, KIND_NAMES
+from .config import Config
+from .errors import ConfigError
+from .kinds import BLOGGER, BRAND, CONSUMER
 from .network import Network, load_edgelist
 
 

@@ -71,10 +71,6 @@ def _hydra_files(folder: Path, fallback: dict | None = None):
             "(run from Python: sim.run.run_scenario; the configuration below is complete)")
 
 
-def _source(replicates, seed, extra=""):
-    return f"Source: influsim result files; {replicates} replicates, seed {seed}.{extra}"
-
-
 def paired_ratio(a: np.ndarray, b: np.ndarray):
     """Geometric-mean ratio a/b over paired replicates (same random streams) and its 95% interval."""
     ok = (a > 0) & (b > 0)
@@ -129,7 +125,7 @@ def run_report(folder: Path) -> Report:
                     f"{100 * share['mean']:.0f}% of the target's {s['target_consumers']:,}, and "
                     f"{_fmt(m['adoptions']['mean'])} agents adopted; it spent {_fmt(spent, 2)}"
                     + (f" ({_fmt(cost, 3)} per useful contact)." if cost else "."))
-    source = _source(s["replicates"], s["seed"])
+    source = F.source_line(s["replicates"], s["seed"])
     fig, drawn = F.diffusion({s["scenario"]["campaign"]: series}, source, "How the message spreads")
     rep.figures.append(("diffusion", "Diffusion curves", "Mean over replicates with 95% bands: who is aware, "
                         "aware inside the target, and has adopted, hour by hour.", fig))
@@ -164,7 +160,7 @@ def comparison_report(folder: Path) -> Report:
                         f"{best.useful_reach_mean:,.0f} against {other.useful_reach_mean:,.0f} useful contacts.")
     else:
         rep.headline = f"'{best.scenario}' has the largest useful reach ({best.useful_reach_mean:,.0f})."
-    source = _source(int(summary["replicates"]), summary["seed"], " Scenarios share random streams (paired).")
+    source = F.source_line(int(summary["replicates"]), summary["seed"], " Scenarios share random streams (paired).")
     fig, drawn = F.diffusion(series, source, "How the message spreads, per strategy")
     rep.figures.append(("diffusion", "Diffusion curves", "Mean over replicates with 95% bands, one line per "
                         "strategy.", fig))
@@ -210,7 +206,7 @@ def sweep_report(folder: Path, metric: str = "useful_reach") -> Report:
     multirun = folder / "multirun.yaml"
     cfg = yaml.safe_load(multirun.read_text()) if multirun.exists() else {}
     reps_ = cfg.get("run", {}).get("replicates", "?")
-    source = _source(reps_, "per job (run.seed)")
+    source = F.source_line(reps_, "per job (run.seed)")
     # axes for the strategist's choices; seeds (other worlds) are averaged over unless nothing else varies
     choices = [p for p in params if p != "run.seed"]
     grid_params = sorted(choices, key=lambda p: -done[p].nunique()) + ([p for p in params if p == "run.seed"]

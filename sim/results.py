@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import tempfile
 import threading
@@ -23,12 +22,13 @@ from typing import Callable
 import numba
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .campaign import plan_of
 from .config import Config
+from .intervals import interval, interval_curve
+from .kinds import KIND_NAMES
 from .metrics import CURVES, FINALS, FLOWS, attribution_table, replicate_metrics
 from .model import InfluenceModel
-from .population import KIND_NAMES
 
 log = logging.getLogger("sim")
 TOTAL = "all"
@@ -128,30 +128,6 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     return result
 
 
-def interval(values) -> dict:
-    """Mean, sd and 95% confidence interval of the mean (Student t) over finite values."""
-    values = np.asarray(values, dtype=np.float64)
-    values = values[np.isfinite(values)]
-    n = values.size
-    if n == 0:
-        return {"mean": None, "ci95": [None, None], "sd": None, "n": 0}
-    mean = float(values.mean())
-    sd = float(values.std(ddof=1)) if n > 1 else 0.0
-    half = float(stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)) if n > 1 else 0.0
-    low = mean - half if values.min() < 0 else max(0.0, mean - half)   # counts are never negative
-    return {"mean": mean, "ci95": [low, mean + half], "sd": sd, "n": n}
-
-
-def interval_curve(values: np.ndarray):
-    """Per-column mean and 95% interval of the mean, for curves (replicates x hours)."""
-    n = values.shape[0]
-    mean = values.mean(axis=0)
-    if n < 2:
-        return mean, mean, mean
-    half = stats.t.ppf(0.975, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
-    return mean, np.maximum(mean - half, 0.0), mean + half
-
-
 def message_metrics(result: RunResult, message: int | None = None) -> dict:
     return {name: interval(result.final(name, message)) for name in FINALS}
 
@@ -170,6 +146,7 @@ def hourly_curves(result: RunResult, message: int | None = None) -> dict:
 
 def summary(result: RunResult) -> dict:
     cfg = result.cfg
+    plan = plan_of(cfg)
     total = len(result.messages)
     by_kind = {
         name: {"agents": result.kind_sizes[name],
@@ -179,10 +156,10 @@ def summary(result: RunResult) -> dict:
     }
     return {
         "scenario": {"campaign": cfg.campaign.name, "kind": cfg.campaign.kind,
-                     "strategy": cfg.campaign.strategy if cfg.campaign.kind in ("targeted", "hybrid") else None,
+                     "strategy": cfg.campaign.strategy if plan.uses_strategy else None,
                      "messages": result.messages, "target": cfg.target.name, "timing": cfg.timing.name,
                      "population": cfg.population.name, "network": cfg.network.kind},
-        "budget": cfg.campaign.budget if cfg.campaign.kind in ("mass", "targeted", "hybrid") else None,
+        "budget": cfg.campaign.budget if plan.budgeted else None,
         "replicates": result.replicates,
         "hours": result.hours,
         "seed": cfg.run.seed,
@@ -244,6 +221,21 @@ def _plain(value):
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
+def diffusion_figure(series: dict[str, pd.DataFrame], result: RunResult, extra: str = ""):
+    """The diffusion curves of these scenarios' time series (sim.figures.diffusion)."""
+    from . import figures
+    title = "How the message spreads" + (", per strategy" if len(series) > 1 else "")
+    return figures.diffusion(series, figures.source_line(result.replicates, result.cfg.run.seed, extra), title)
+
+
+def write_figure(path, figure, drawn) -> Path:
+    import matplotlib.pyplot as plt
+    try:
+        return write_atomic(path, lambda tmp: figure.savefig(tmp, format="png"))
+    finally:
+        plt.close(figure)
+
+
 def write_outputs(result: RunResult, outdir: str | Path, plot: bool = True) -> dict[str, Path]:
     """Write timeseries.parquet, attribution.csv, diffusion.png and, last, summary.json."""
     outdir = Path(outdir)
@@ -255,9 +247,8 @@ def write_outputs(result: RunResult, outdir: str | Path, plot: bool = True) -> d
     files["attribution"] = write_atomic(outdir / "attribution.csv",
                                         lambda tmp: result.attribution.to_csv(tmp, index=False))
     if plot:
-        from .plots import plot_diffusion
-        files["diffusion"] = write_atomic(outdir / "diffusion.png",
-                                          lambda tmp: plot_diffusion(result, tmp))
+        files["diffusion"] = write_figure(outdir / "diffusion.png", *diffusion_figure({result.cfg.campaign.name: data},
+                                                                                         result))
     # summary.json last: its presence marks a complete result
     files["summary"] = write_json(outdir / "summary.json", summary(result))
     return files

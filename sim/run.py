@@ -20,9 +20,11 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from . import sweep  # noqa: F401  (registers hydra/sweeper=influsim)
-from .config import Config, ConfigError, validate
+from .checks import validate
+from .config import Config
+from .errors import ConfigError
 from .jobs import is_complete, write_done, write_error
-from .network import DataError
+from .errors import DataError
 
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
 EXIT_BAD_INPUT = 2
@@ -72,7 +74,7 @@ def run_scenario(cfg: Config, outdir: str | Path, progress=None, extras: bool = 
         out = {"headline": _headline(summary(result)), "files": write_outputs(result, outdir, plot=cfg.run.plot)}
         timings["write"] = time.perf_counter() - clock
     if extras and cfg.run.influencers:
-        from .influence import influence_table
+        from .influencers import influence_table
         from .results import write_atomic
         clock = time.perf_counter()
         table = influence_table(cfg, None if cfg.comparison else model, top=100).head(100)

@@ -16,9 +16,8 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from .config import ConfigError
-from .influence import influence_table
-from .network import DataError
+from .errors import ConfigError, DataError
+from .influencers import influence_table
 from .run import CONFIG_DIR, fail, precheck, to_config
 
 log = logging.getLogger("sim")

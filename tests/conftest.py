@@ -4,8 +4,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hydra import compose, initialize_config_dir
 
 from sim.config import Config
+from sim.run import CONFIG_DIR, to_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "networks"
@@ -19,6 +21,12 @@ def small_config(consumers=300, bloggers=5, hours=48, replicates=2, seed=0) -> C
     cfg.run.replicates = replicates
     cfg.run.seed = seed
     return cfg
+
+
+def compose_config(*overrides) -> Config:
+    """The command line's configuration path: Hydra's compose, then the typed, validated Config."""
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        return to_config(compose(config_name="config", overrides=list(overrides)))
 
 
 def run_cli(*args, env=None, timeout=300):

@@ -6,9 +6,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hydra import compose, initialize_config_dir
 
-from sim.campaign import SponsoredPosts, candidates
+from sim.actions import SponsoredPosts
 from sim.compare import run_comparison
 from sim.config import Config
 from sim.influence import RRSets, _greedy_cover, rr_sets
@@ -17,17 +16,13 @@ from sim.model import InfluenceModel
 from sim.network import Network
 from sim.population import build_world
 from sim.results import simulate
-from sim.run import CONFIG_DIR, to_config
-from sim.score import influence_table
+from sim.influencers import influence_table
+from sim.seeding import candidates
 
-from .conftest import small_config
+from .conftest import compose_config, small_config
 
 QUIET = dict(progress=lambda message: None)
 
-
-def compose_config(*overrides) -> Config:
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return to_config(compose(config_name="config", overrides=list(overrides)))
 
 
 def test_common_random_numbers_identical_before_a_later_action():

@@ -73,15 +73,14 @@ def test_replicates_are_reproducible_and_distinct():
 
 
 def test_diffusion_plot_draws_the_stored_curves(tmp_path):
-    from sim.plots import plot_diffusion
-    from sim.results import hourly_curves
+    from sim.results import MAIN_CURVES, diffusion_figure, hourly_curves, timeseries
     result = simulate(small_config(consumers=400, hours=30, replicates=3))
-    plotted = plot_diffusion(result, tmp_path / "d.png")
+    _, drawn = diffusion_figure({"run": timeseries(result)}, result)
     stored = hourly_curves(result)
-    assert set(plotted) == {"reach", "useful_reach", "adopters", "relayers"}
-    for name, ydata in plotted.items():
-        assert np.allclose(ydata, stored[name]["mean"])
-    assert max(plotted["reach"]) > 0
+    assert {key.split(":")[0] for key in drawn} == set(MAIN_CURVES.values())
+    for label, column in MAIN_CURVES.items():
+        assert np.allclose(drawn[f"{column}:run"], stored[label]["mean"])
+    assert max(drawn["reach:run"]) > 0
 
 
 def test_write_atomic_leaves_nothing_when_interrupted(tmp_path):

@@ -3,9 +3,10 @@ import json
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
 
-from sim.run import CONFIG_DIR, run_scenario, to_config
+from sim.run import CONFIG_DIR, run_scenario
+
+from .conftest import compose_config
 
 EXPERIMENTS = sorted(p.stem for p in (Path(CONFIG_DIR) / "experiment").glob("*.yaml"))
 
@@ -13,9 +14,7 @@ EXPERIMENTS = sorted(p.stem for p in (Path(CONFIG_DIR) / "experiment").glob("*.y
 @pytest.mark.slow
 @pytest.mark.parametrize("name", EXPERIMENTS)
 def test_experiment_runs(name, tmp_path):
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        cfg = to_config(compose(config_name="config", overrides=[
-            f"experiment={name}", "population.consumers=1500", "run.replicates=2", "run.hours=48"]))
+    cfg = compose_config(f"experiment={name}", "population.consumers=1500", "run.replicates=2", "run.hours=48")
     out = run_scenario(cfg, tmp_path)
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert out["headline"]

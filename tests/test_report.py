@@ -9,21 +9,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hydra import compose, initialize_config_dir
 
 from sim.report import build_report, final_values, paired_ratio
-from sim.run import CONFIG_DIR, run_scenario, to_config
+from sim.run import run_scenario
 
-from .conftest import run_cli
+from .conftest import compose_config, run_cli
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--hide-scrollbars"]
 
-
-def compose_config(*overrides):
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return to_config(compose(config_name="config", overrides=list(overrides)))
 
 
 def pdf_pages(path: Path) -> int:

@@ -2,15 +2,13 @@
 import itertools
 
 import numpy as np
-from hydra import compose, initialize_config_dir
 
 from sim.model import InfluenceModel
 from sim.network import Network
 from sim.population import build_world
 from sim.results import simulate
-from sim.run import CONFIG_DIR, to_config
 
-from .conftest import small_config
+from .conftest import compose_config, small_config
 
 # A small directed graph (source -> follower) with a cycle, a diamond and a dead end.
 EDGES = [(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (4, 1), (2, 5), (5, 6), (6, 4), (1, 6)]
@@ -92,10 +90,6 @@ def bass_recursion(p, q, hours):
         f.append(f[-1] + (p + q * f[-1]) * (1 - f[-1]))
     return np.array(f[1:])
 
-
-def compose_config(*overrides):
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return to_config(compose(config_name="config", overrides=list(overrides)))
 
 
 def test_bass_special_case_follows_the_discrete_recursion():

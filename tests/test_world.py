@@ -4,16 +4,16 @@ from pathlib import Path
 import mesa
 import numpy as np
 import pytest
-from hydra import compose, initialize_config_dir
 
 from sim.config import ConfigError
 from sim.model import InfluenceModel
 from sim.network import DataError, Network, load_edgelist
-from sim.population import BLOGGER, BRAND, CONSUMER, build_world
+from sim.kinds import BLOGGER, BRAND, CONSUMER
+from sim.population import build_world
 from sim.results import simulate
-from sim.run import CONFIG_DIR, to_config
+from sim.run import CONFIG_DIR
 
-from .conftest import small_config
+from .conftest import compose_config, small_config
 
 
 def test_network_csr_both_directions():
@@ -122,21 +122,19 @@ def test_agents_are_views_onto_the_arrays():
 def test_every_config_option_composes_and_validates():
     root = Path(CONFIG_DIR)
     groups = ["population", "network", "message", "diffusion", "campaign", "run", "experiment"]
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        for group in groups:
-            for option in sorted((root / group).glob("*.yaml")):
-                overrides = [f"{group}={option.stem}"]
-                if option.stem == "edgelist":
-                    overrides.append("network.path=edges.txt")
-                cfg = to_config(compose(config_name="config", overrides=overrides))
-                assert cfg.run.replicates >= 1
-        with pytest.raises(ConfigError, match="message.wearout"):
-            to_config(compose(config_name="config", overrides=["message.wearout=2"]))
+    for group in groups:
+        for option in sorted((root / group).glob("*.yaml")):
+            overrides = [f"{group}={option.stem}"]
+            if option.stem == "edgelist":
+                overrides.append("network.path=edges.txt")
+            cfg = compose_config(*overrides)
+            assert cfg.run.replicates >= 1
+    with pytest.raises(ConfigError, match="message.wearout"):
+        compose_config("message.wearout=2")
 
 
 def test_million_population_config():
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        cfg = to_config(compose(config_name="config", overrides=["population=million"]))
+    cfg = compose_config("population=million")
     assert cfg.population.consumers == 1_000_000 and cfg.population.name == "million"
     expected_links = (cfg.population.consumers * cfg.network.follows_mean
                       + cfg.population.bloggers * cfg.network.blogger_audience_share * cfg.population.consumers)

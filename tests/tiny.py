@@ -5,11 +5,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.campaign import Action
+from sim.actions import Action
 from sim.config import Config, MessageConfig
 from sim.model import InfluenceModel
 from sim.network import Network
-from sim.population import BLOGGER, BRAND, CONSUMER, Population
+from sim.kinds import BLOGGER, BRAND, CONSUMER
+from sim.population import Population
 
 __all__ = ["BLOGGER", "BRAND", "CONSUMER", "Plan", "behaviour_config", "tiny_model", "outcomes"]
 

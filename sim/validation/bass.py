@@ -99,7 +99,7 @@ def run(settings: Settings) -> CaseResult:
 def _figure(curves):
     import matplotlib.pyplot as plt
 
-    from ..plots import OKABE_ITO
+    from ..figures import OKABE_ITO
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.8), dpi=100)
     for k, ((p, q), (share, expected)) in enumerate(curves.items()):
         colour = OKABE_ITO[k]

@@ -109,7 +109,7 @@ def run(settings: Settings) -> CaseResult:
 def _figure(drawn):
     import matplotlib.pyplot as plt
 
-    from ..plots import OKABE_ITO
+    from ..figures import OKABE_ITO
     fig, ax = plt.subplots(figsize=(7.5, 5), dpi=100)
     for k, (h, (rate, counts, start, slope)) in enumerate(drawn.items()):
         age = np.arange(rate.size)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..campaign import Action
+from ..actions import Action
 from ..population import build_world
 from .common import CaseResult, Settings, quiet_config, ratio_se, run_model
 
@@ -142,7 +142,7 @@ def run(settings: Settings) -> CaseResult:
 def _figure(effs, reach_per_follower, labels, edges):
     import matplotlib.pyplot as plt
 
-    from ..plots import OKABE_ITO
+    from ..figures import OKABE_ITO
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), dpi=100, gridspec_kw={"width_ratios": [2, 1]})
     x = np.arange(len(labels))
     width = 0.8 / len(effs)

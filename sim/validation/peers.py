@@ -128,7 +128,7 @@ def run(settings: Settings) -> CaseResult:
 def _figure(drawn):
     import matplotlib.pyplot as plt
 
-    from ..plots import OKABE_ITO
+    from ..figures import OKABE_ITO
     fig, axes = plt.subplots(1, len(drawn), figsize=(3.4 * len(drawn), 4.6), dpi=100)
     for ax, (name, p, ours, theirs) in zip(np.atleast_1d(axes), drawn):
         labels, means, halves = [], [], []

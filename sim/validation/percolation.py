@@ -14,7 +14,7 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
-from ..campaign import Action
+from ..actions import Action
 from ..ic import independent_cascade
 from .common import (CaseResult, Settings, activated, er_digraph, independent_cascade_config, mean_se,
                      quiet_config, run_model, within, world_on_graph)
@@ -129,7 +129,7 @@ def run(settings: Settings) -> CaseResult:
 def _figure(measured, c):
     import matplotlib.pyplot as plt
 
-    from ..plots import OKABE_ITO
+    from ..figures import OKABE_ITO
     fig, ax = plt.subplots(figsize=(7.5, 5), dpi=100)
     ct = np.linspace(0.0, 3.2, 200)
     ax.plot(ct, [giant_share(x) for x in ct], "-", color="black", lw=1.5, label="S = 1 - exp(-cTS)")

@@ -131,7 +131,7 @@ def run(settings: Settings) -> CaseResult:
 def _figure(drawn, k):
     import matplotlib.pyplot as plt
 
-    from ..plots import OKABE_ITO
+    from ..figures import OKABE_ITO
     fig, axes = plt.subplots(1, len(drawn), figsize=(5.5 * len(drawn), 4.6), dpi=100)
     seeds = np.arange(1, k + 1)
     for ax, (label, s) in zip(np.atleast_1d(axes), drawn.items()):

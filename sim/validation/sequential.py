@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..campaign import Action
+from ..actions import Action
 from ..population import build_world
 from .common import (CaseResult, Settings, activated, independent_cascade_config, mean_se, quiet_config,
                      run_model, snap_graph, world_on_graph)
@@ -108,7 +108,7 @@ def run(settings: Settings) -> CaseResult:
 def _figure(results):
     import matplotlib.pyplot as plt
 
-    from ..plots import OKABE_ITO
+    from ..figures import OKABE_ITO
     fig, ax = plt.subplots(figsize=(max(7, 0.45 * len(results)), 5), dpi=100)
     x = np.arange(len(results))
     rel = np.array([r[6] / r[4] * 100 for r in results])

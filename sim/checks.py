@@ -1,0 +1,194 @@
+"""Validation of a configuration: every value the model relies on, before any work starts.
+
+`validate(cfg)` raises `ConfigError` naming the first bad key. Allowed names (plans,
+seeding strategies, pools, kinds) are read from their registries.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .campaign import PLANS
+from .config import CampaignConfig, Config, campaign_with, message_names
+from .errors import ConfigError
+from .kinds import KIND_NAMES, pools
+from .seeding import STRATEGIES
+
+
+def _number(key: str, v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise ConfigError(key, f"must be a finite number, got {v!r}")
+    return float(v)
+
+
+def _prob(key: str, v: Any) -> None:
+    if not 0.0 <= _number(key, v) <= 1.0:
+        raise ConfigError(key, f"must be a probability in [0, 1], got {v!r}")
+
+
+def _positive(key: str, v: Any) -> None:
+    if _number(key, v) <= 0:
+        raise ConfigError(key, f"must be > 0, got {v!r}")
+
+
+def _int(key: str, v: Any, low: int) -> None:
+    if isinstance(v, bool) or not isinstance(v, int) or v < low:
+        raise ConfigError(key, f"must be an integer >= {low}, got {v!r}")
+
+
+def _choice(key: str, v: Any, options: tuple[str, ...]) -> None:
+    if v not in options:
+        raise ConfigError(key, f"must be one of {', '.join(options)}; got {v!r}")
+
+
+def _weights(key: str, v: Any, length: int) -> None:
+    if len(v) != length:
+        raise ConfigError(key, f"needs {length} values (one per topic), got {len(v)}")
+    for k, w in enumerate(v):
+        if _number(f"{key}[{k}]", w) < 0:
+            raise ConfigError(f"{key}[{k}]", f"must be >= 0, got {w!r}")
+    if sum(v) <= 0:
+        raise ConfigError(key, "needs at least one positive weight")
+
+
+def validate(cfg: Config) -> Config:
+    """Check every value the model relies on; raise ConfigError naming the first bad key."""
+    _population(cfg.population)
+    _network(cfg.network)
+    _message("message", cfg.message, cfg.population.topics)
+    _diffusion(cfg.diffusion)
+    for k, seg in enumerate(cfg.target.segments):
+        _int(f"target.segments[{k}]", seg, 0)
+    _validate_campaign("campaign", cfg.campaign, cfg)
+    _timing(cfg.timing)
+    if cfg.network.contact_rate + cfg.campaign.mass_reach > 1.0:
+        raise ConfigError("network.contact_rate", "plus campaign.mass_reach must not exceed 1 "
+                          "(an hour of attention goes to an ad or to a chat, not both)")
+    for name, extra in cfg.messages.items():
+        _message(f"messages.{name}", extra, cfg.population.topics)
+    for name, overrides in cfg.comparison.items():
+        if not isinstance(overrides, dict):
+            raise ConfigError(f"comparison.{name}", "must be a mapping of campaign keys to values")
+        unknown = set(overrides) - set(CampaignConfig.__dataclass_fields__)
+        if unknown:
+            raise ConfigError(f"comparison.{name}.{sorted(unknown)[0]}", "is not a campaign key")
+        _validate_campaign(f"comparison.{name}", campaign_with(cfg.campaign, overrides), cfg)
+    _int("score.rr_sets", cfg.score.rr_sets, 1)
+    _int("score.top", cfg.score.top, 1)
+    _run(cfg.run)
+    return cfg
+
+
+def _population(p) -> None:
+    _int("population.consumers", p.consumers, 1)
+    _int("population.bloggers", p.bloggers, 0)
+    _int("population.brands", p.brands, 0)
+    _int("population.topics", p.topics, 1)
+    _int("population.segments", p.segments, 1)
+    for key in ("segment_focus", "scepticism_mean", "activity_mean", "blogger_activity", "brand_activity"):
+        _prob(f"population.{key}", getattr(p, key))
+    _positive("population.scepticism_concentration", p.scepticism_concentration)
+    _positive("population.activity_concentration", p.activity_concentration)
+    if len(p.daily_profile) != 24:
+        raise ConfigError("population.daily_profile", f"needs 24 hourly values, got {len(p.daily_profile)}")
+    for h, v in enumerate(p.daily_profile):
+        _prob(f"population.daily_profile[{h}]", v)
+    _weights("population.brand_topics", p.brand_topics, p.topics)
+
+
+def _network(n) -> None:
+    _choice("network.kind", n.kind, ("generated", "edgelist", "mixed"))
+    if n.kind == "generated":
+        _positive("network.follows_mean", n.follows_mean)
+        _prob("network.homophily", n.homophily)
+        _positive("network.popularity_alpha", n.popularity_alpha)
+        _prob("network.blogger_audience_share", n.blogger_audience_share)
+        _positive("network.blogger_audience_alpha", n.blogger_audience_alpha)
+        _int("network.bloggers_follow", n.bloggers_follow, 0)
+    if n.kind == "edgelist" and not n.path:
+        raise ConfigError("network.path", "is required with network=edgelist (network.path=FILE)")
+    _choice("network.edge_meaning", n.edge_meaning, ("follows", "reaches"))
+    _choice("network.blogger_rule", n.blogger_rule, ("top_followers", "random"))
+    if _number("network.topic_affinity", n.topic_affinity) < 0:
+        raise ConfigError("network.topic_affinity", f"must be >= 0, got {n.topic_affinity!r}")
+    _prob("network.brand_fan_share", n.brand_fan_share)
+    _prob("network.contact_rate", n.contact_rate)
+
+
+def _message(key: str, m, topics: int) -> None:
+    _weights(f"{key}.topics", m.topics, topics)
+    for name in ("interest", "novelty", "wearout", "promotional"):
+        _prob(f"{key}.{name}", getattr(m, name))
+    if m.half_life_hours is not None:
+        _positive(f"{key}.half_life_hours", m.half_life_hours)
+
+
+def _diffusion(d) -> None:
+    for group in ("relay_max", "credibility"):
+        for kind in KIND_NAMES:
+            _prob(f"diffusion.{group}.{kind}", getattr(getattr(d, group), kind))
+    for key in ("weight_interest", "weight_relevance", "weight_novelty", "weight_trust"):
+        if _number(f"diffusion.{key}", getattr(d, key)) < 0:
+            raise ConfigError(f"diffusion.{key}", f"must be >= 0, got {getattr(d, key)!r}")
+    _int("diffusion.attention_window", d.attention_window, 1)
+    _int("diffusion.talk_hours", d.talk_hours, 0)
+    _int("diffusion.attention_limit", d.attention_limit, 0)
+    _prob("diffusion.ad_notice", d.ad_notice)
+    _prob("diffusion.adoption_prob", d.adoption_prob)
+    _int("diffusion.adoption_min_sources", d.adoption_min_sources, 1)
+
+
+def _timing(t) -> None:
+    _choice("timing.mode", t.mode, ("burst", "staggered", "peak"))
+    _int("timing.launch_day", t.launch_day, 0)
+    _int("timing.launch_hour", t.launch_hour, 0)
+    if t.launch_hour > 23:
+        raise ConfigError("timing.launch_hour", f"must be an hour of the day 0..23, got {t.launch_hour}")
+    _int("timing.waves", t.waves, 1)
+    _int("timing.wave_gap_hours", t.wave_gap_hours, 1)
+
+
+def _run(r) -> None:
+    _int("run.seed", r.seed, 0)
+    _int("run.replicates", r.replicates, 1)
+    _int("run.hours", r.hours, 1)
+    _int("run.start_hour", r.start_hour, 0)
+    if r.start_hour > 23:
+        raise ConfigError("run.start_hour", f"must be an hour of the day 0..23, got {r.start_hour}")
+    _choice("run.mode", r.mode, ("fast", "reference"))
+    _int("run.influencer_k", r.influencer_k, 1)
+    _int("run.threads", r.threads, 0)
+
+
+def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
+    plan = PLANS.get(c.kind, f"{key}.kind")
+    for name in ("budget", "cpm"):
+        if _number(f"{key}.{name}", getattr(c, name)) < 0:
+            raise ConfigError(f"{key}.{name}", f"must be >= 0, got {getattr(c, name)!r}")
+    if c.cpm <= 0 and plan.buys_ads:
+        raise ConfigError(f"{key}.cpm", "must be > 0 for paid impressions")
+    for group in ("seed_fee_fixed", "seed_fee_per_follower"):
+        for kind in KIND_NAMES:
+            v = getattr(getattr(c, group), kind)
+            if _number(f"{key}.{group}.{kind}", v) < 0:
+                raise ConfigError(f"{key}.{group}.{kind}", f"must be >= 0, got {v!r}")
+    STRATEGIES.get(c.strategy, f"{key}.strategy")
+    _choice(f"{key}.pool", c.pool, tuple(pools()))
+    _prob(f"{key}.targeted_share", c.targeted_share)
+    for name in ("owned_post_hours", "brand_post_hours", "seed_agents"):
+        for k, h in enumerate(getattr(c, name)):
+            _int(f"{key}.{name}[{k}]", h, 0)
+    for name in ("mass_hours", "mass_start_hour", "seed_top_bloggers", "seed_hour"):
+        _int(f"{key}.{name}", getattr(c, name), 0)
+    _prob(f"{key}.mass_reach", c.mass_reach)
+    known = set(message_names(cfg))
+    total = 0.0
+    for k, slot in enumerate(c.message_mix):
+        if slot.message not in known:
+            raise ConfigError(f"{key}.message_mix[{k}].message",
+                              f"unknown message {slot.message!r} (known: {', '.join(sorted(known))})")
+        _prob(f"{key}.message_mix[{k}].budget_share", slot.budget_share)
+        _int(f"{key}.message_mix[{k}].delay_hours", slot.delay_hours, 0)
+        total += slot.budget_share
+    if total > 1.0 + 1e-9:
+        raise ConfigError(f"{key}.message_mix", f"budget shares add up to {total:g}, more than 1")

@@ -1,0 +1,31 @@
+"""Intervals for Monte Carlo results: the mean over replicates and its 95% interval."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+
+def interval(values) -> dict:
+    """Mean, sd and 95% confidence interval of the mean (Student t) over finite values."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    n = values.size
+    if n == 0:
+        return {"mean": None, "ci95": [None, None], "sd": None, "n": 0}
+    mean = float(values.mean())
+    sd = float(values.std(ddof=1)) if n > 1 else 0.0
+    half = float(stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)) if n > 1 else 0.0
+    low = mean - half if values.min() < 0 else max(0.0, mean - half)   # counts are never negative
+    return {"mean": mean, "ci95": [low, mean + half], "sd": sd, "n": n}
+
+
+def interval_curve(values: np.ndarray):
+    """Per-column mean and 95% interval of the mean, for curves (replicates x hours)."""
+    n = values.shape[0]
+    mean = values.mean(axis=0)
+    if n < 2:
+        return mean, mean, mean
+    half = stats.t.ppf(0.975, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
+    return mean, np.maximum(mean - half, 0.0), mean + half
