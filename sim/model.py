@@ -8,6 +8,7 @@ every state array.
 """
 from __future__ import annotations
 
+import copy
 import logging
 
 import mesa
@@ -167,6 +168,16 @@ class InfluenceModel(mesa.Model):
         plan = K.HourPlan(seeds[:, 0].copy(), seeds[:, 1].copy(), posts[:, 0].copy(), posts[:, 1].copy(),
                           self.ad_reach, self.ad_count)
         self.state.inbox = K.advance(t, self._key64, self.world, self.rules, self.state.record(), plan, self.out)
+
+    def replica(self) -> "InfluenceModel":
+        """Another model of the same world, parameters and campaign actions, with its own state
+        (replicates run in parallel threads, one model each): a custom plan or an edited
+        parameter record of this model applies to every thread."""
+        twin = InfluenceModel(self.cfg, world=(self.population, self.network), actions=copy.deepcopy(self.actions),
+                              mode=self.mode, cache=self.cache)
+        twin.rules = copy.deepcopy(self.rules)
+        twin.reset(0)
+        return twin
 
     def release(self) -> None:
         """Forget this model in Mesa's class-level id counter (it keeps models alive)."""

@@ -85,8 +85,7 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     threads = max(1, min(reps, cfg.run.threads or numba.get_num_threads()))
     # Replicates are independent (each has its own random stream), so they run in
     # threads, one model (state arrays) per thread; the kernel releases the GIL.
-    models = [model] + [InfluenceModel(cfg, world=(model.population, model.network), cache=model.cache)
-                        for _ in range(threads - 1)]
+    models = [model] + [model.replica() for _ in range(threads - 1)]
     lock, done, first = threading.Lock(), [0], [time.perf_counter()]
 
     def work(worker: int):

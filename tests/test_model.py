@@ -1,0 +1,72 @@
+"""The model's surface: parallel replicates run the model they were given; registries extend it."""
+import numpy as np
+import pytest
+
+from sim.actions import Action
+from sim.errors import ConfigError
+from sim.model import InfluenceModel
+from sim.results import simulate
+from sim.seeding import STRATEGIES, best_first
+
+from .conftest import compose_config, small_config
+
+
+class OneRandomSeed(Action):
+    """A custom plan: one agent, drawn per replicate, sponsored at hour 0."""
+
+    def reset(self, model):
+        self.agent = int(np.random.default_rng([11, model.replicate]).integers(model.population.size))
+
+    def apply(self, model, t):
+        if t == 0:
+            model.seed([self.agent])
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_simulate_runs_the_given_models_actions_in_every_thread(threads):
+    cfg = small_config(consumers=400, hours=24, replicates=4)
+    cfg.run.threads = threads
+    model = InfluenceModel(cfg, actions=[OneRandomSeed()])
+    model.rules.relay_max[:] = 0.0                   # an edited parameter record applies everywhere too
+    model.reset(0)
+    result = simulate(cfg, model=model, progress=lambda line: None)
+    assert (result.final("seeded") == 1).all()       # not the config's plan (5 bloggers) in other threads
+    assert (result.final("relays") == 0).all()
+    model.release()
+
+
+@pytest.fixture
+def fewest_followers():
+    """A seeding strategy defined here, registered for the test only."""
+    @STRATEGIES.register("fewest_followers")
+    def rank(model, candidates, message, budget):
+        return best_first(candidates, -model.network.follower_counts[candidates].astype(np.float64))
+    yield "fewest_followers"
+    STRATEGIES.unregister("fewest_followers")
+
+
+def test_a_registered_strategy_runs_from_the_command_line_config(fewest_followers):
+    cfg = compose_config("population=small", "campaign=targeted", f"campaign.strategy={fewest_followers}",
+                         "campaign.budget=60", "run.replicates=2", "run.hours=24")
+    model = InfluenceModel(cfg)
+    result = simulate(cfg, model=model, progress=lambda line: None)
+    seeded = np.flatnonzero(model.state.seeded_at[0] >= 0)
+    # expected: sponsorable agents by fewest followers (then index), bought while the budget lasts
+    kind, followers = model.population.kind, model.network.follower_counts
+    fees = cfg.campaign.seed_fee_fixed, cfg.campaign.seed_fee_per_follower
+    bought, left = [], cfg.campaign.budget
+    for j in sorted(np.flatnonzero(kind < 2), key=lambda j: (followers[j], j)):
+        kind_name = ("consumer", "blogger")[kind[j]]
+        cost = getattr(fees[0], kind_name) + getattr(fees[1], kind_name) * followers[j]
+        if cost <= left:
+            bought.append(j)
+            left -= cost
+    assert sorted(seeded.tolist()) == sorted(bought) and len(bought) >= 5
+    assert (result.final("seeded") == len(bought)).all()
+    model.release()
+
+
+def test_validation_reads_the_strategy_names_from_the_registry(fewest_followers):
+    with pytest.raises(ConfigError, match="fewest_followers") as err:
+        compose_config("campaign=targeted", "campaign.strategy=psychic")
+    assert all(name in str(err.value) for name in STRATEGIES.names())
