@@ -3,10 +3,13 @@
 `build_world(cfg)` returns a `Population` and its follower `Network`, either generated
 from config (segments with homophily, heavy-tailed follower counts, topical bloggers,
 brand fans) or loaded from a SNAP edge list (kinds then assigned by follower count).
-The world is fixed for a run; replicates vary only the diffusion's random draws.
+The world is fixed for a run; replicates vary only the diffusion's random draws. Each
+attribute (segment, interests, scepticism, activity, follow links, audiences, ...) is
+drawn from its own named stream, so changing one setting leaves the others' draws alone.
 """
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,11 +119,19 @@ def _sample_followees(rng, follower, pool, weights):
     return pool[np.minimum(pick, pool.size - 1)]
 
 
-def _consumer_follows(rng, cfg, segment):
+def world_stream(cfg: Config, name: str, *index: int) -> np.random.Generator:
+    """The random stream of one attribute of the world, keyed by its name (and index) and
+    run.seed: changing one population key redraws only what depends on it (Starsim's
+    named streams), so scenarios over population settings share everything else."""
+    return np.random.default_rng([cfg.run.seed, 0x5EED, zlib.crc32(name.encode()), *index])
+
+
+def _consumer_follows(cfg, segment):
     """Consumer -> consumer follows: homophily by segment, popularity heavy-tailed (Pareto)."""
     net = cfg.network
     n = segment.size
-    popularity = rng.pareto(net.popularity_alpha, n) + 1.0
+    popularity = world_stream(cfg, "popularity").pareto(net.popularity_alpha, n) + 1.0
+    rng = world_stream(cfg, "follow links")
     out_degree = rng.poisson(net.follows_mean, n)
     follower = np.repeat(np.arange(n), out_degree)
     followee = np.empty_like(follower)
@@ -135,54 +146,68 @@ def _consumer_follows(rng, cfg, segment):
     return followee, follower            # (source, follower)
 
 
-def _generated_world(cfg: Config, rng):
+def _audiences(cfg, interests, nc, nb, nbrand):
+    """Who follows each blogger (Pareto-sized audiences picked by interest) and each brand
+    account (its fans, and every blogger); bloggers follow a few other bloggers."""
+    net = cfg.network
+    sources, followers = [], []
+    consumers = np.arange(nc)
+    unit = _unit_rows(interests[:nc])
+    sizes = world_stream(cfg, "audience sizes").pareto(net.blogger_audience_alpha, nb) + 1.0
+    if nb:
+        sizes = np.minimum(sizes / sizes.mean() * net.blogger_audience_share, 0.5)
+    for b in range(nb):
+        fans = _fans(world_stream(cfg, "blogger audience", b), unit, interests[nc + b], sizes[b], net.topic_affinity,
+                     consumers)
+        sources.append(np.full(fans.size, nc + b))
+        followers.append(fans)
+        if nb > 1 and net.bloggers_follow:
+            peers = nc + world_stream(cfg, "blogger peers", b).choice(nb, size=min(net.bloggers_follow, nb - 1),
+                                                                      replace=False)
+            sources.append(peers)
+            followers.append(np.full(peers.size, nc + b))
+    for k in range(nbrand):
+        brand = nc + nb + k
+        fans = _fans(world_stream(cfg, "brand fans", k), unit, interests[brand], net.brand_fan_share,
+                     net.topic_affinity, consumers)
+        sources += [np.full(fans.size, brand), np.full(nb, brand)]   # bloggers watch the brand too
+        followers += [fans, np.arange(nc, nc + nb)]
+    return sources, followers
+
+
+def _generated_world(cfg: Config):
     p, net = cfg.population, cfg.network
     nc, nb, nbrand = p.consumers, p.bloggers, p.brands
     n = nc + nb + nbrand
     kind = np.concatenate([np.full(nc, CONSUMER), np.full(nb, BLOGGER), np.full(nbrand, BRAND)]).astype(np.int8)
     segment = np.full(n, -1, dtype=np.int32)
-    segment[:nc] = rng.integers(0, p.segments, nc)
-    profiles = segment_profiles(rng, p.segments, p.topics)
+    segment[:nc] = world_stream(cfg, "segment").integers(0, p.segments, nc)
+    profiles = segment_profiles(world_stream(cfg, "segment profiles"), p.segments, p.topics)
     interests = np.empty((n, p.topics))
-    interests[:nc] = consumer_interests(rng, segment[:nc], profiles, p.segment_focus)
+    interests[:nc] = consumer_interests(world_stream(cfg, "interests"), segment[:nc], profiles, p.segment_focus)
+    topics = world_stream(cfg, "blogger topics")
     for b in range(nb):          # topical bloggers: one main topic, a little of a second
         t = np.full(p.topics, 0.01)
         t[b % p.topics] += 0.8
-        t[(b + 1 + rng.integers(max(p.topics - 1, 1))) % p.topics] += 0.2
+        t[(b + 1 + topics.integers(max(p.topics - 1, 1))) % p.topics] += 0.2
         interests[nc + b] = t
     interests[nc + nb:] = np.asarray(p.brand_topics, dtype=np.float64)
     interests = _normalise(interests)
-
     sources, followers = [], []
     if net.kind == "generated" and nc > 1:
-        s, f = _consumer_follows(rng, cfg, segment[:nc])
+        s, f = _consumer_follows(cfg, segment[:nc])
         sources.append(s)
         followers.append(f)
-    consumers = np.arange(nc)
-    unit = _unit_rows(interests[:nc])
     if net.kind == "generated":
-        sizes = rng.pareto(net.blogger_audience_alpha, nb) + 1.0
-        if nb:
-            sizes = np.minimum(sizes / sizes.mean() * net.blogger_audience_share, 0.5)
-        for b in range(nb):
-            fans = _fans(rng, unit, interests[nc + b], sizes[b], net.topic_affinity, consumers)
-            sources.append(np.full(fans.size, nc + b))
-            followers.append(fans)
-            if nb > 1 and net.bloggers_follow:
-                peers = nc + rng.choice(nb, size=min(net.bloggers_follow, nb - 1), replace=False)
-                sources.append(peers)
-                followers.append(np.full(peers.size, nc + b))
-        for k in range(nbrand):
-            brand = nc + nb + k
-            fans = _fans(rng, unit, interests[brand], net.brand_fan_share, net.topic_affinity, consumers)
-            sources += [np.full(fans.size, brand), np.full(nb, brand)]   # bloggers watch the brand too
-            followers += [fans, np.arange(nc, nc + nb)]
+        more_sources, more_followers = _audiences(cfg, interests, nc, nb, nbrand)
+        sources += more_sources
+        followers += more_followers
     src = np.concatenate(sources) if sources else np.empty(0, np.int64)
     fol = np.concatenate(followers) if followers else np.empty(0, np.int64)
     return kind, segment, interests, Network.from_edges(n, src, fol), p.segments, None
 
 
-def _loaded_world(cfg: Config, rng):
+def _loaded_world(cfg: Config):
     p, net = cfg.population, cfg.network
     graph, node_ids, seg = load_edgelist(net.path, net.directed, net.edge_meaning, net.labels)
     n0 = graph.n
@@ -195,15 +220,15 @@ def _loaded_world(cfg: Config, rng):
     if net.blogger_rule == "top_followers":     # most followers first, ties by lower index
         order = np.lexsort((np.arange(n0), -graph.follower_counts))
     else:
-        order = rng.permutation(n0)
+        order = world_stream(cfg, "bloggers").permutation(n0)
     bloggers = order[:p.bloggers]
     kind[bloggers] = BLOGGER
     n_segments = int(seg.max()) + 1 if seg is not None else p.segments
     segment = np.full(n, -1, dtype=np.int32)
-    segment[:n0] = seg if seg is not None else rng.integers(0, p.segments, n0)
-    profiles = segment_profiles(rng, n_segments, p.topics)
+    segment[:n0] = seg if seg is not None else world_stream(cfg, "segment").integers(0, p.segments, n0)
+    profiles = segment_profiles(world_stream(cfg, "segment profiles"), n_segments, p.topics)
     interests = np.empty((n, p.topics))
-    interests[:n0] = consumer_interests(rng, segment[:n0], profiles, p.segment_focus)
+    interests[:n0] = consumer_interests(world_stream(cfg, "interests"), segment[:n0], profiles, p.segment_focus)
     interests[n0:] = _normalise(np.asarray(p.brand_topics, dtype=np.float64))
     for b in bloggers:           # bloggers are topical: their segment's strongest topic dominates
         t = np.full(p.topics, 0.01)
@@ -213,8 +238,8 @@ def _loaded_world(cfg: Config, rng):
     out_src = [np.repeat(np.arange(n0), graph.follower_counts), ]
     out_fol = [graph.indices.astype(np.int64)]
     for k in range(nbrand):
-        fans = _fans(rng, _unit_rows(interests[consumers]), interests[n0 + k], net.brand_fan_share,
-                     net.topic_affinity, consumers)
+        fans = _fans(world_stream(cfg, "brand fans", k), _unit_rows(interests[consumers]), interests[n0 + k],
+                     net.brand_fan_share, net.topic_affinity, consumers)
         out_src.append(np.full(fans.size, n0 + k))
         out_fol.append(fans)
     network = Network.from_edges(n, np.concatenate(out_src), np.concatenate(out_fol))
@@ -222,14 +247,14 @@ def _loaded_world(cfg: Config, rng):
 
 
 def build_world(cfg: Config) -> tuple[Population, Network]:
-    """Build the population and its network from config (seeded by run.seed)."""
-    rng = np.random.default_rng([cfg.run.seed, 0x5EED])
+    """Build the population and its network from config; each attribute from its own
+    random stream (`world_stream`), seeded by run.seed."""
     p = cfg.population
     maker = _loaded_world if cfg.network.kind == "edgelist" else _generated_world
-    kind, segment, interests, network, n_segments, node_ids = maker(cfg, rng)
+    kind, segment, interests, network, n_segments, node_ids = maker(cfg)
     n = kind.size
-    scepticism = _beta(rng, p.scepticism_mean, p.scepticism_concentration, n)
-    activity = _beta(rng, p.activity_mean, p.activity_concentration, n)
+    scepticism = _beta(world_stream(cfg, "scepticism"), p.scepticism_mean, p.scepticism_concentration, n)
+    activity = _beta(world_stream(cfg, "activity"), p.activity_mean, p.activity_concentration, n)
     activity[kind == BLOGGER] = p.blogger_activity
     activity[kind == BRAND] = p.brand_activity
     cred = np.asarray(cfg.diffusion.credibility.as_list())[kind]
