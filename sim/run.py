@@ -191,9 +191,11 @@ def stable_sweep_dir(argv: list[str]) -> list[str]:
     return argv + [f"hydra.sweep.dir='multirun/{name}'"]
 
 
-def main() -> None:
-    precheck(sys.argv[1:])
-    sys.argv = sys.argv[:1] + stable_sweep_dir(sys.argv[1:])
+def main(argv: list[str] | None = None) -> None:
+    """`python -m sim.run [overrides]`; `argv` (default: the command line's) lets tests run it in-process."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    precheck(argv)
+    sys.argv = sys.argv[:1] + stable_sweep_dir(argv)
     _task()
 
 

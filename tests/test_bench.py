@@ -12,6 +12,7 @@ from .conftest import ROOT
 from .test_special_cases import EDGES, N_NODES, exact_activation
 
 
+@pytest.mark.slow
 def test_bench_script_runs_on_a_tiny_graph():
     pytest.importorskip("cynetdiff")
     proc = subprocess.run([sys.executable, "experiments/bench/bench.py", "--tiny", "--reps", "10"], cwd=ROOT,

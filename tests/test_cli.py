@@ -1,11 +1,13 @@
 """The command line: output files, determinism across thread counts, bad input -> exit 2."""
 import json
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from sim.results import simulate, summary, write_atomic
+from sim.run import main
 
 from .conftest import run_cli, small_config
 
@@ -48,6 +50,7 @@ def test_run_writes_complete_outputs(tmp_path):
     assert not list(out.glob(".*.tmp"))                                      # no leftovers
 
 
+@pytest.mark.slow
 def test_same_seed_same_summary_whatever_the_thread_count(tmp_path):
     runs = {}
     for threads in ("1", "2"):
@@ -99,9 +102,7 @@ def test_write_atomic_leaves_nothing_when_interrupted(tmp_path):
 
 
 BAD_EDGES = "# comment\n0 1\n1 2\n2 x\n"
-
-
-@pytest.mark.parametrize("args, expected", [
+BAD_INPUTS = [
     (["message.interest=1.5"], "message.interest"),
     (["run.replicates=0"], "run.replicates"),
     (["diffusion.relay_max.consumer=-0.1"], "diffusion.relay_max.consumer"),
@@ -118,15 +119,37 @@ BAD_EDGES = "# comment\n0 1\n1 2\n2 x\n"
     (["network=nosuchgraph"], "network/nosuchgraph"),
     (["run.sed=3"], "sed"),
     (["run.replicates=many"], "replicates"),
-])
-def test_bad_input_exits_2_with_one_line(tmp_path, args, expected):
+]
+
+
+def one_error_line(stderr: str, expected: str) -> None:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("influsim: error:") and expected in lines[0], lines[0]
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("args, expected", BAD_INPUTS)
+def test_bad_input_exits_2_with_one_line(tmp_path, args, expected, monkeypatch, capsys):
+    """In one interpreter, through the command line's own entry point (sim.run.main)."""
+    bad = tmp_path / "bad_edges.txt"
+    bad.write_text(BAD_EDGES)
+    args = [a.replace("{bad}", str(bad)) for a in args]
+    monkeypatch.setattr(sys, "argv", ["sim.run"])
+    with pytest.raises(SystemExit) as stop:
+        main([*args, "population=small", "run.report=false", f"hydra.run.dir={tmp_path / 'out'}"])
+    assert stop.value.code == 2
+    one_error_line(capsys.readouterr().err, expected)
+    assert not (tmp_path / "out" / "summary.json").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args, expected", [BAD_INPUTS[0], BAD_INPUTS[12]])
+def test_bad_input_exits_2_from_a_fresh_interpreter(tmp_path, args, expected):
+    """The same, end to end: a new process, its exit code and its whole standard error."""
     bad = tmp_path / "bad_edges.txt"
     bad.write_text(BAD_EDGES)
     args = [a.replace("{bad}", str(bad)) for a in args]
     proc = run_cli(*args, "population=small", f"hydra.run.dir={tmp_path / 'out'}")
     assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:])
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("influsim: error:") and expected in lines[0], lines[0]
-    assert "Traceback" not in proc.stderr
-    assert not (tmp_path / "out" / "summary.json").exists()
+    one_error_line(proc.stderr, expected)

@@ -73,6 +73,7 @@ def test_comparison_report_headline_and_bars(tmp_path):
     assert (tmp_path / "report.html").exists() and (tmp_path / "report.pdf").exists()
 
 
+@pytest.mark.slow
 def test_sweep_report_heatmap_and_budget_curve(tmp_path):
     sweep_dir = tmp_path / "sweep"
     proc = run_cli("-m", "population=small", "run.replicates=2", "run.hours=48", "campaign=mass,targeted",
@@ -106,6 +107,7 @@ def chromium():
     return path
 
 
+@pytest.mark.slow
 def test_run_report_renders_in_headless_chromium(tmp_path, chromium):
     """The command behind `make run` prints a report path; every image of it loads in Chromium."""
     out = tmp_path / "run"

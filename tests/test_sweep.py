@@ -20,6 +20,8 @@ from sim.run import CONFIG_DIR, stable_sweep_dir
 
 from .conftest import ROOT, run_cli
 
+pytestmark = pytest.mark.slow        # sweeps start interpreters and launchers (make test runs them)
+
 SMALL = ["population=small", "run.replicates=2", "run.hours=24", "run.plot=false"]
 METRICS = ["reach", "useful_reach", "relays", "adoptions", "spent", "cascade_depth_max"]
 

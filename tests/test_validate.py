@@ -2,10 +2,14 @@
 report, and the suite fails when the model is deliberately broken."""
 import csv
 
+import pytest
+
 from sim.validate import main, run_cases
 from sim.validation import CASES, Settings
 
 from .conftest import SHARED
+
+pytestmark = pytest.mark.slow        # the validation suite's fast subset still takes a minute
 
 NEEDS_SNAP = {3, 5}        # skipped (not passed) without ../shared/data/networks
 
