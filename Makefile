@@ -33,6 +33,10 @@ test: $(VENV)/.installed-test clean-numba-cache browser
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -m "not slow" $(ARGS)
 
+## Plant each listed formula bug in kernel and reference alike; the safety-net tests must catch every one
+mutants: $(VENV)/.installed-test
+	$(BIN)/python experiments/mutants/mutants.py $(ARGS)
+
 ## Benchmark against CyNetDiff, NDlib and a naive Mesa model (prints tables; takes minutes)
 bench: $(VENV)/.installed-run
 	$(BIN)/python -m pip install --quiet -e '.[joblib,bench]'

@@ -313,3 +313,50 @@ def test_relayers_post_for_talk_hours(talk, mode):
     assert res.exposures[0, 2] == expected
     posts = res.posts[0]                            # posts per hour, all agents
     assert posts[0] == 1 and posts[1] == 1          # the one-off post, then 1's first post
+
+
+# ---------------------------------------------------------------- weights, relayers, seeds
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("weighted", ["interest", "relevance", "novelty", "trust", None])
+def test_each_factor_is_raised_to_its_weight(weighted, mode):
+    """Every factor is 0.6; the weighted one has weight 3, the others 1 (None: all 1)."""
+    cfg = behaviour_config(interest=0.6, promotional=1.0, topics=[1.0, 0, 0, 0, 0, 0, 0, 0])
+    cfg.message.novelty = 0.6
+    d = cfg.diffusion
+    d.relay_max.consumer, d.credibility.consumer = 1.0, 1.0
+    for factor in ("interest", "relevance", "novelty", "trust"):
+        setattr(d, f"weight_{factor}", 3.0 if factor == weighted else 1.0)
+    n = 3000 if mode == "fast" else 500
+    interests = [[1.0, 0, 0, 0, 0, 0, 0, 0]] + [[0.6, 0.8, 0, 0, 0, 0, 0, 0]] * n      # relevance 0.6
+    model = tiny_model(cfg, [CONSUMER] * (n + 1), [(0, f) for f in range(1, n + 1)], interests=interests,
+                       scepticism=0.4, actions=[Plan(posts=[(0, [0], 0)])], mode=mode)   # trust 1 x (1 - 0.4)
+    reps = 3 if mode == "fast" else 2
+    res = outcomes(model, reps, hours=3)
+    p = 0.6 ** 4 * (0.6 ** 2 if weighted else 1.0)
+    assert binomial_ok(res.relayed[:, 1:].sum(), reps * n, p), (weighted, p)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("relayers_adopt", [True, False])
+def test_relayers_adopt_only_if_told(relayers_adopt, mode):
+    cfg = behaviour_config()
+    d = cfg.diffusion
+    d.relay_max.consumer, d.credibility.consumer, d.relayers_adopt = 0.5, 1.0, relayers_adopt
+    n = 400
+    model = tiny_model(cfg, [CONSUMER] * (n + 1), [(0, f) for f in range(1, n + 1)],
+                       actions=[Plan(posts=[(0, [0], 0)])], mode=mode)
+    res = outcomes(model, reps=2, hours=3)
+    assert res.relayed[:, 1:].sum() > 100
+    assert (res.adopted[:, 1:] == (res.relayed[:, 1:] & relayers_adopt)).all()   # adoption_prob is 0
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_sponsored_agents_are_not_counted_as_relayers(mode):
+    """Agent 0 is sponsored at hour 0 and then sees a post it would surely relay."""
+    cfg = behaviour_config()
+    cfg.diffusion.relay_max.consumer, cfg.diffusion.credibility.consumer = 1.0, 1.0
+    model = tiny_model(cfg, [CONSUMER] * 3, [(1, 0), (1, 2)], actions=[Plan(seeds=[(0, [0], 0)],
+                                                                              posts=[(1, [1], 0)])], mode=mode)
+    res = outcomes(model, reps=1, hours=4)
+    assert res.exposures[0, 0] == 1 and res.relay_at[0, 0] == -1      # seen, but a seed does not relay
+    assert res.relay_at[0, 2] == 2                                      # an ordinary follower does

@@ -11,7 +11,7 @@ from .conftest import SHARED
 
 pytestmark = pytest.mark.slow        # the validation suite's fast subset still takes a minute
 
-NEEDS_SNAP = {3, 5}        # skipped (not passed) without ../shared/data/networks
+NEEDS_SNAP = {3, 4, 5, 6}        # skipped (not passed) without ../shared/data/networks
 
 
 def quietly(*cases, **settings):
@@ -90,13 +90,39 @@ def test_wrong_relay_probability_fails_peer_agreement(shared_networks):
 
 
 def test_missing_data_or_peers_are_skipped_not_passed(tmp_path, capsys, monkeypatch):
-    code = main(["--fast", "--cases", "3,5", "--data", str(tmp_path / "missing"), "--out", str(tmp_path)])
+    code = main(["--fast", "--cases", "3,4,5,6", "--data", str(tmp_path / "missing"), "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 0
-    assert "0 of 2 cases passed, 0 failed, 2 skipped" in out and "not a pass" in out
-    assert (tmp_path / "validation.md").read_text().count("SKIP (data not found") == 2
+    assert "0 of 4 cases passed, 0 failed, 4 skipped" in out and "not a pass" in out
+    assert (tmp_path / "validation.md").read_text().count("SKIP (data not found") == 4
     from sim.validation import peers
     monkeypatch.setattr(peers, "_available", lambda module: False)
     [case] = quietly(3)
     assert case.status == "SKIP"
     assert "cynetdiff" in case.skipped if SHARED.is_dir() else "data not found" in case.skipped
+
+
+def test_sequential_seeding_criterion_rejects_the_no_effect_control(shared_networks):
+    """Case 6 passes on the model, and the same criterion applied to the control (the one-shot
+    accounts merely spread over the waves) fails: the criterion can fail."""
+    from sim.validation.sequential import significantly_better_share
+    [case] = quietly(6)
+    assert case.status == "PASS"
+    rows = {r.name: r for r in case.rows}
+    main_share = rows["share of configurations where sequential seeding is significantly better"].measured
+    control = rows["no-effect control: share where the same accounts in waves are significantly better"]
+    assert main_share > 0.5 and control.measured <= 0.5 and control.passed
+    control_rows = [(r.measured, (r.high - r.low) / 3.92) for r in case.rows if "control (same accounts" in r.name]
+    assert len(control_rows) >= 8 and significantly_better_share(control_rows) == control.measured
+
+
+def test_greedy_replaced_by_most_followers_fails_case_4(shared_networks, monkeypatch):
+    """If the greedy strategy merely ranked by followers, the Wiki-Vote row must fail."""
+    import numpy as np
+
+    from sim.validation import seeding
+    monkeypatch.setattr(seeding, "greedy_ic", lambda net, p, k, n_sets, seed=0: np.lexsort(
+        (np.arange(net.n), -np.diff(net.indptr)))[:k])
+    [case] = quietly(4)
+    assert case.status == "FAIL"
+    assert [r.passed for r in case.rows if r.name.startswith("Wiki-Vote") and "greedy" in r.name] == [False]

@@ -35,6 +35,13 @@ class Settings:
         path = self.data / name if self.data is not None else None
         return path if path is not None and path.is_file() else None
 
+    def require(self, case: "CaseResult", *names: str) -> bool:
+        """True if every named SNAP file is present; otherwise mark the case skipped (never a pass)."""
+        missing = [name for name in names if self.graph_path(name) is None]
+        if missing:
+            case.skipped = f"data not found: {', '.join(missing)} in {self.data}"
+        return not missing
+
 
 @dataclass
 class Row:

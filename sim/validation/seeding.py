@@ -24,7 +24,6 @@ SOURCE = ("Kempe, D., Kleinberg, J. and Tardos, E. (2003). Maximizing the spread
           "social network. Proc. 9th ACM SIGKDD (KDD '03), 137-146")
 PROBABILITIES = (0.01, 0.05)
 BLOCK = 5            # diminishing returns are checked on the gain of each block of 5 seeds
-RR_SE = 3.0          # greedy optimises an RR-set estimate: on a near tie it may trail by its estimation error
 
 
 def greedy_ic(net, p: float, k: int, n_sets: int, seed: int = 0) -> np.ndarray:
@@ -46,12 +45,6 @@ def spreads(net, order, p, k, reps, seed):
                      for j in range(1, k + 1)], axis=1).astype(np.float64)
 
 
-def rr_error(spread: float, n: int, n_sets: int) -> float:
-    """Standard error of an RR-set estimate of a spread: n sqrt(f (1 - f) / sets), f = spread / n."""
-    f = min(max(spread / n, 0.0), 1.0)
-    return n * math.sqrt(f * (1 - f) / n_sets)
-
-
 def paired(a, b):
     d = np.asarray(a) - np.asarray(b)
     return float(d.mean()), float(d.std(ddof=1) / math.sqrt(d.size))
@@ -60,6 +53,8 @@ def paired(a, b):
 def run(settings: Settings) -> CaseResult:
     case = CaseResult(4, "Seeding strategies: greedy, most followers, random", SOURCE,
                       "Kempe, Kleinberg and Tardos (2003), KDD")
+    if not settings.require(case, "Wiki-Vote.txt"):
+        return case
     consumers, k, reps, n_sets = (5_000, 10, 500, 100_000) if settings.fast else (10_000, 20, 2_000, 300_000)
     cfg = quiet_config(hours=1, replicates=1, seed=0)
     cfg.population.consumers, cfg.population.bloggers = consumers, consumers // 500
@@ -76,39 +71,32 @@ def run(settings: Settings) -> CaseResult:
         params = (f"generated world {net.n:,} agents / {net.edges:,} follow links, p={p}, {reps} cascades per "
                   f"seed set, {n_sets:,} RR sets")
         gaps = [paired(s["greedy"][:, j], s["most followers"][:, j]) for j in range(k)]
-        margin = [4 * se + RR_SE * rr_error(s["most followers"][:, j].mean(), net.n, n_sets)
-                  for j, (_, se) in enumerate(gaps)]
         worst = int(np.argmin([g for g, _ in gaps]))
         g, se = gaps[worst]
         case.add(f"p={p}: greedy - most-followers spread, smallest over k (k={worst + 1})", 0.0, g, se,
-                 f">= -(4 SE + {RR_SE:g} RR-estimate SE), every k <= {k}",
-                 all(gk >= -m for (gk, _), m in zip(gaps, margin)), params)
+                 "informative (here the biggest audiences barely overlap: the two pick almost the same accounts)",
+                 None, params)
         g, se = paired(s["most followers"][:, k - 1], s["random"][:, k - 1])
         case.add(f"p={p}: most-followers - random spread, k={k}", 0.0, g, se, "> 4 SE", g > 4 * se, params)
-        inc = np.diff(s["greedy"], axis=1, prepend=0.0)
-        means = inc.mean(axis=0)
-        ses = inc.std(axis=0, ddof=1) / math.sqrt(reps)
-        j = int(np.argmin(means + 4 * ses))
-        case.add(f"p={p}: greedy's smallest marginal gain (seed {j + 1})", 0.0, means[j], ses[j],
-                 f">= -4 SE for every seed 1..{k} (monotone)", bool(np.all(means >= -4 * ses)), params)
         blocks = s["greedy"][:, BLOCK - 1::BLOCK] - np.hstack([np.zeros((reps, 1)), s["greedy"][:, BLOCK - 1:-1:BLOCK]])
         rises = [paired(blocks[:, b + 1], blocks[:, b]) for b in range(blocks.shape[1] - 1)]
         b = int(np.argmax([r - 4 * rse for r, rse in rises]))
         case.add(f"p={p}: rise in greedy's gain per block of {BLOCK} seeds, largest (block {b + 2} vs {b + 1})",
                  0.0, rises[b][0], rises[b][1], "<= 4 SE for every pair of consecutive blocks (diminishing returns)",
                  all(r <= 4 * rse for r, rse in rises), params)
-    # a real network, where the biggest accounts' audiences overlap: greedy should win outright
-    path = settings.graph_path("Wiki-Vote.txt")
-    if path is not None:
-        wiki, p, sets = snap_graph(path, directed=True), 0.05, n_sets // 3
-        followers = np.diff(wiki.indptr)
-        orders = (("greedy", greedy_ic(wiki, p, k, sets)),
-                  ("most followers", np.lexsort((np.arange(wiki.n), -followers))),
-                  ("random", np.random.default_rng(3).permutation(wiki.n)))
-        s = drawn[f"Wiki-Vote, {p}"] = {name: spreads(wiki, order, p, k, reps, seed=17) for name, order in orders}
-        g, se = paired(s["greedy"][:, k - 1], s["most followers"][:, k - 1])
-        case.add(f"Wiki-Vote p={p}: greedy - most-followers spread, k={k}", 0.0, g, se, "> 4 SE (greedy wins)",
-                 g > 4 * se, f"SNAP Wiki-Vote {wiki.n:,} agents, p={p}, {reps} cascades per seed set, {sets:,} RR sets")
+    # a real network, where the biggest accounts' audiences overlap: greedy must win outright
+    wiki, p, sets = snap_graph(settings.graph_path("Wiki-Vote.txt"), directed=True), 0.05, n_sets // 3
+    followers = np.diff(wiki.indptr)
+    orders = (("greedy", greedy_ic(wiki, p, k, sets)),
+              ("most followers", np.lexsort((np.arange(wiki.n), -followers))),
+              ("random", np.random.default_rng(3).permutation(wiki.n)))
+    s = drawn[f"Wiki-Vote, {p}"] = {name: spreads(wiki, order, p, k, reps, seed=17) for name, order in orders}
+    params = f"SNAP Wiki-Vote {wiki.n:,} agents, p={p}, {reps} cascades per seed set, {sets:,} RR sets"
+    g, se = paired(s["greedy"][:, k - 1], s["most followers"][:, k - 1])
+    case.add(f"Wiki-Vote p={p}: greedy - most-followers spread, k={k}", 0.0, g, se, "> 4 SE (greedy wins)",
+             g > 4 * se, params)
+    g, se = paired(s["most followers"][:, k - 1], s["random"][:, k - 1])
+    case.add(f"Wiki-Vote p={p}: most-followers - random spread, k={k}", 0.0, g, se, "> 4 SE", g > 4 * se, params)
     case.figure = _figure(drawn, k)
     case.notes = (
         f"The model's generated follower network ({consumers:,} consumers, {consumers // 500} bloggers, one brand "
@@ -116,15 +104,14 @@ def run(settings: Settings) -> CaseResult:
         f"(KKT's p = 1% and a denser 5%). Strategies pick k = 1..{k} seeds: greedy on {n_sets:,} "
         "reverse-reachable sets (nested picks), the accounts with most followers, and a random order. "
         f"Spread = mean activated agents over {reps} cascades, the same live-edge draws for every seed set "
-        "(paired differences). Criteria: greedy at least the most-followers spread for every k (4 SE, plus "
-        f"{RR_SE:g} standard errors of the RR estimate it maximises, n sqrt(f(1-f)/sets): on a near tie it can "
-        "trail by that estimation error); "
-        "most followers beats random by over 4 SE; greedy's spread never decreases (each marginal gain >= -4 SE); "
-        f"diminishing returns: the gain of each block of {BLOCK} seeds is at most the previous block's (+4 SE). "
-        "On the generated network greedy and most-followers pick almost the same accounts (the biggest "
-        "audiences barely overlap) and tie; on SNAP's Wiki-Vote (when present; p = 0.05, a line \"a b\" read "
-        "as a follows b), where the biggest accounts reach the same voters, greedy must win outright, as in "
-        "Kempe et al.")
+        "(paired differences). Criteria: most followers beats random by over 4 SE; diminishing returns: the gain "
+        f"of each block of {BLOCK} greedy seeds is at most the previous block's (+4 SE); on SNAP's Wiki-Vote "
+        "(required: without it the case is skipped; p = 0.05, a line \"a b\" read as a follows b), where the "
+        "biggest accounts reach the same voters, greedy must beat most followers outright (> 4 SE), as in Kempe "
+        "et al. On the generated network greedy and most-followers pick almost the same accounts (the biggest "
+        "audiences barely overlap), so their gap there is reported, not checked: a greedy that merely copied "
+        "most-followers would pass it. The spread of nested seed sets never decreases under common random "
+        "numbers, so monotonicity is not checked (it cannot fail).")
     return case
 
 
