@@ -154,10 +154,15 @@ def comparison_report(folder: Path) -> Report:
                          final_values(series[other.scenario], "useful_reach"))
     budget = summary["budget"]
     what = "mass impressions" if other.kind == "mass" else f"'{other.scenario}'"
-    if ratio:
+    if ratio and (ratio[1] > 1.0 or ratio[2] < 1.0):
         rep.headline = (f"'{best.scenario}' reaches {ratio[0]:.2f}x as many of the target as {what} at the same "
                         f"{budget:,.0f} budget (95% interval {ratio[1]:.2f}x to {ratio[2]:.2f}x): "
                         f"{best.useful_reach_mean:,.0f} against {other.useful_reach_mean:,.0f} useful contacts.")
+    elif ratio:      # the interval includes 1: no winner is named
+        rep.headline = (f"'{best.scenario}' and {what} are not distinguishable on useful reach at the same "
+                        f"{budget:,.0f} budget: ratio {ratio[0]:.2f}x, 95% interval {ratio[1]:.2f}x to "
+                        f"{ratio[2]:.2f}x ({best.useful_reach_mean:,.0f} against {other.useful_reach_mean:,.0f} "
+                        "useful contacts).")
     else:
         rep.headline = f"'{best.scenario}' has the largest useful reach ({best.useful_reach_mean:,.0f})."
     source = F.source_line(int(summary["replicates"]), summary["seed"], " Scenarios share random streams (paired).")

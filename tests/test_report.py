@@ -67,6 +67,8 @@ def test_comparison_report_headline_and_bars(tmp_path):
                          final_values(pd.read_parquet(tmp_path / other / "timeseries.parquet"), "useful_reach"))
     assert f"{ratio[0]:.2f}x" in rep.headline and f"{ratio[1]:.2f}x to {ratio[2]:.2f}x" in rep.headline
     assert f"same {cfg.campaign.budget:,.0f} budget" in rep.headline
+    supported = ratio[1] > 1.0 or ratio[2] < 1.0          # a winner is named only if the interval excludes 1
+    assert ("not distinguishable" in rep.headline) == (not supported)
     for name in table.scenario:
         series = pd.read_parquet(tmp_path / name / "timeseries.parquet")
         assert np.allclose(rep.drawn["diffusion"][f"useful_reach:{name}"], stored_mean(series, "useful_reach"))

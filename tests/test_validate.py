@@ -51,9 +51,9 @@ def test_flipped_novelty_decay_fails_case_7():
     tampered = []
 
     def flip_decay(model):
-        assert (model.rules.decay > 0).all()
-        model.rules.decay[:] *= -1.0
-        tampered.append(model)
+        if (model.rules.decay > 0).any():           # the wear-out runs have no decay to flip
+            model.rules.decay[:] *= -1.0
+            tampered.append(model)
 
     [case] = quietly(7, tamper=flip_decay)
     assert tampered, "the tamper was never applied"
@@ -61,8 +61,20 @@ def test_flipped_novelty_decay_fails_case_7():
     half_lives = [r for r in case.rows if r.name.startswith("fitted half-life")]
     assert half_lives and not any(r.passed for r in half_lives)
     assert all(r.measured < 0 for r in half_lives)          # the rate grows: a negative half-life
+    assert all(r.passed for r in case.rows if r.name.startswith("fitted wear-out"))   # untouched
     [intact] = quietly(7)
     assert intact.status == "PASS"
+
+
+def test_wearout_ignored_fails_case_7():
+    """Novelty that does not wear out with earlier exposures must fail case 7's wear-out rows."""
+    def no_wearout(model):
+        model.rules.wearout[:] = 1.0
+
+    [case] = quietly(7, tamper=no_wearout)
+    assert case.status == "FAIL"
+    wear = [r for r in case.rows if r.name.startswith("fitted wear-out")]
+    assert wear and not any(r.passed for r in wear)
 
 
 def test_doubled_imitation_fails_case_1():
