@@ -12,7 +12,7 @@ import pandas as pd
 from numba import njit
 
 from . import kernels as K
-from .kinds import BRAND, KIND_NAMES
+from .kinds import KIND_NAMES, per_kind
 
 CURVES = (["reach", "useful_reach", "relayed", "adopted", "useful_adopted", "seeded"]
           + [f"{what}_{kind}" for what in ("aware", "relayed", "adopted") for kind in KIND_NAMES])
@@ -28,37 +28,34 @@ FINALS = ("reach", "useful_reach", "relays", "adoptions", "useful_adoptions", "s
           "organic_relay_share", "largest_relay_tree", "agents_relaying_to_k")
 
 
-_AWARE_BY_KIND = CURVES.index("aware_consumer")
-_RELAYED_BY_KIND = CURVES.index("relayed_consumer")
-_ADOPTED_BY_KIND = CURVES.index("adopted_consumer")
+IN_REACH = per_kind("in_reach", np.bool_)        # kinds whose aware agents count in `reach`
+_AWARE_BY_KIND = CURVES.index(f"aware_{KIND_NAMES[0]}")
+_RELAYED_BY_KIND = CURVES.index(f"relayed_{KIND_NAMES[0]}")
+_ADOPTED_BY_KIND = CURVES.index(f"adopted_{KIND_NAMES[0]}")
 
 
 @njit(cache=True)
-def _new_per_hour(aware, relay, adopt, seeded, kind, useful, hours, out):
+def _tally(out, t, hours, total, in_target, by_kind):
+    """One agent's event in hour t (-1: never) counted in up to three columns (-1: none)."""
+    if 0 <= t < hours:
+        for col in (total, in_target, by_kind):
+            if col >= 0:
+                out[t, col] += 1
+
+
+@njit(cache=True)
+def _new_per_hour(aware, relay, adopt, seeded, kind, useful, in_reach, hours, out):
     """out[hour, CURVES column] += agents whose event happened in that hour: one pass over
-    the agents (the state arrays are strided views of the records, so one pass matters)."""
+    the agents (the state arrays are strided views of the records, so one pass matters).
+    Columns: 0 reach (kinds counted in reach), 1 useful reach, 2 relayed, 3 adopted,
+    4 useful adopted, 5 seeded, then aware / relayed / adopted per kind."""
     for i in range(aware.size):
         k = kind[i]
-        t = aware[i]
-        if 0 <= t < hours:
-            if k != BRAND:
-                out[t, 0] += 1                    # reach: consumers and bloggers
-            if useful[i]:
-                out[t, 1] += 1
-            out[t, _AWARE_BY_KIND + k] += 1
-        t = relay[i]
-        if 0 <= t < hours:
-            out[t, 2] += 1
-            out[t, _RELAYED_BY_KIND + k] += 1
-        t = adopt[i]
-        if 0 <= t < hours:
-            out[t, 3] += 1
-            if useful[i]:
-                out[t, 4] += 1
-            out[t, _ADOPTED_BY_KIND + k] += 1
-        t = seeded[i]
-        if 0 <= t < hours:
-            out[t, 5] += 1
+        target = useful[i] != 0
+        _tally(out, aware[i], hours, 0 if in_reach[k] else -1, 1 if target else -1, _AWARE_BY_KIND + k)
+        _tally(out, relay[i], hours, 2, -1, _RELAYED_BY_KIND + k)
+        _tally(out, adopt[i], hours, 3, 4 if target else -1, _ADOPTED_BY_KIND + k)
+        _tally(out, seeded[i], hours, 5, -1, -1)
 
 
 @njit(cache=True)
@@ -76,7 +73,7 @@ def _first_time(times):
 def _curves(aware, relay, adopt, seeded, kind, useful, hours) -> np.ndarray:
     """Cumulative curves [hours, len(CURVES)] of one message (or of the union)."""
     new = np.zeros((hours, len(CURVES)), np.int64)
-    _new_per_hour(aware, relay, adopt, seeded, kind, useful, hours, new)
+    _new_per_hour(aware, relay, adopt, seeded, kind, useful, IN_REACH, hours, new)
     return np.cumsum(new, axis=0)
 
 
