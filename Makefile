@@ -20,8 +20,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,joblib,ray,slurm,bench]'
 	@touch $@ $(VENV)/.installed-run
 
+# numba's on-disk cache is keyed on each kernel's own file: the kernels that call the rule
+# (sim/rules.py) or the random draws (sim/rng.py) must be recompiled when those change
+$(VENV)/.numba-helpers: sim/rules.py sim/rng.py | $(BIN)/python
+	@find sim -name '*.nbi' -delete -o -name '*.nbc' -delete
+	@touch $@
+
 ## Simulate the built-in default scenario (extra Hydra overrides: make run ARGS="run.replicates=5")
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python -m sim.run $(ARGS)
 
 ## Run the test suite (numba's on-disk cache is cleared first: it is keyed on the kernel file only)
@@ -30,7 +36,7 @@ test: $(VENV)/.installed-test clean-numba-cache browser
 
 ## The edit loop: every test not marked slow (no sweeps, launchers, validation suite, benchmark
 ## script or browser), numba's cache kept warm; under 2 minutes on the 2-core machine
-test-fast: $(VENV)/.installed-test
+test-fast: $(VENV)/.installed-test $(VENV)/.numba-helpers
 	$(BIN)/python -m pytest -q -m "not slow" $(ARGS)
 
 ## Plant each listed formula bug in kernel and reference alike; the safety-net tests must catch every one
@@ -38,12 +44,12 @@ mutants: $(VENV)/.installed-test
 	$(BIN)/python experiments/mutants/mutants.py $(ARGS)
 
 ## Benchmark against CyNetDiff, NDlib and a naive Mesa model (prints tables; takes minutes)
-bench: $(VENV)/.installed-run
+bench: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python -m pip install --quiet -e '.[joblib,bench]'
 	$(BIN)/python experiments/bench/bench.py $(ARGS)
 
 ## Validation against published results (writes experiments/validation/: validation.md, .csv, figures)
-validate: $(VENV)/.installed-run
+validate: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python -m pip install --quiet -e '.[joblib,bench]'
 	$(BIN)/python -m sim.validate --data ../shared/data/networks $(ARGS)
 
@@ -53,7 +59,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## The ready-made sweep (targeted vs mass over message x target x timing) on all local cores
-sweep: $(VENV)/.installed-run
+sweep: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python -m sim.run -m sweep=mix hydra/launcher=joblib $(ARGS)
 
 clean-numba-cache:
