@@ -64,13 +64,19 @@ def start_hour(model, delay: int) -> int:
     return t
 
 
-def ad_schedule(model, impressions: int, start: int) -> dict[int, int]:
-    """Spread impressions over the ad hours in proportion to how many consumers are online."""
+def ad_hours(model, start: int) -> np.ndarray:
+    """The hours ads run: `mass_hours` from start + `mass_start_hour` (timing=peak: peak hours only)."""
     c = model.cfg.campaign
     hours = np.arange(start + c.mass_start_hour, start + c.mass_start_hour + c.mass_hours)
     hours = hours[hours < model.cfg.run.hours]
     if model.cfg.timing.mode == "peak":
         hours = hours[np.isin([hour_of_day(model, t) for t in hours], peak_hours(model))]
+    return hours
+
+
+def ad_schedule(model, impressions: int, start: int) -> dict[int, int]:
+    """Spread impressions over the ad hours in proportion to how many consumers are online."""
+    hours = ad_hours(model, start)
     if impressions <= 0 or hours.size == 0:
         return {}
     weight = np.array([model.population.daily_profile[hour_of_day(model, t)] for t in hours]) + 1e-9
@@ -108,12 +114,19 @@ def sponsored_posts(model, m, budget, start):
 
 
 def ad_impressions(model, m, budget, start):
-    """floor(budget x 1000 / cpm) impressions spread over the ad hours."""
+    """floor(budget x 1000 / cpm) impressions spread over the ad hours, at most one per
+    consumer per ad hour (frequency cap: more could not be served, nor paid)."""
     cpm = model.cfg.campaign.cpm
     impressions = int(np.floor(budget * 1000.0 / cpm + 1e-9))
     if budget > 0 and impressions == 0:
         model.notes.append(f"ad budget {budget:,.2f} is below the price of one impression "
                            f"({cpm / 1000:,.4f}); nothing spent on ads")
+    servable = model.consumers.size * ad_hours(model, start).size
+    if impressions > servable:
+        model.notes.append(f"ad budget {budget:,.2f} buys {impressions:,} impressions, more than the {servable:,} "
+                           f"that can be served (one per consumer per ad hour): capped at {servable:,}, "
+                           f"{servable * cpm / 1000:,.2f} spent")
+        impressions = servable
     return [AdImpressions(ad_schedule(model, impressions, start), m)]
 
 

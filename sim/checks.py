@@ -8,10 +8,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .campaign import PLANS
-from .config import CampaignConfig, Config, campaign_with, message_names
+from .campaign import PLANS, launch_step
+from .config import MIN_CPM, CampaignConfig, Config, campaign_with, message_names
 from .errors import ConfigError
 from .kinds import KIND_NAMES, pools
+from .guard import check_resources
 from .seeding import STRATEGIES
 
 
@@ -36,14 +37,21 @@ def _int(key: str, v: Any, low: int) -> None:
         raise ConfigError(key, f"must be an integer >= {low}, got {v!r}")
 
 
+def _int_list(key: str, v: Any, numbers: bool = False) -> list:
+    if not isinstance(v, (list, tuple)):
+        raise ConfigError(key, f"must be a list of {'numbers' if numbers else 'integers'}, got {v!r}")
+    return list(v)
+
+
 def _choice(key: str, v: Any, options: tuple[str, ...]) -> None:
     if v not in options:
         raise ConfigError(key, f"must be one of {', '.join(options)}; got {v!r}")
 
 
 def _weights(key: str, v: Any, length: int) -> None:
+    _int_list(key, v, numbers=True)
     if len(v) != length:
-        raise ConfigError(key, f"needs {length} values (one per topic), got {len(v)}")
+        raise ConfigError(key, f"needs {length:,} values (one per topic: population.topics = {length:,}), got {len(v)}")
     for k, w in enumerate(v):
         if _number(f"{key}[{k}]", w) < 0:
             raise ConfigError(f"{key}[{k}]", f"must be >= 0, got {w!r}")
@@ -57,10 +65,9 @@ def validate(cfg: Config) -> Config:
     _network(cfg.network)
     _message("message", cfg.message, cfg.population.topics)
     _diffusion(cfg.diffusion)
-    for k, seg in enumerate(cfg.target.segments):
-        _int(f"target.segments[{k}]", seg, 0)
+    _target(cfg)
     _validate_campaign("campaign", cfg.campaign, cfg)
-    _timing(cfg.timing)
+    _timing(cfg)
     if cfg.network.contact_rate + cfg.campaign.mass_reach > 1.0:
         raise ConfigError("network.contact_rate", "plus campaign.mass_reach must not exceed 1 "
                           "(an hour of attention goes to an ad or to a chat, not both)")
@@ -72,10 +79,13 @@ def validate(cfg: Config) -> Config:
         unknown = set(overrides) - set(CampaignConfig.__dataclass_fields__)
         if unknown:
             raise ConfigError(f"comparison.{name}.{sorted(unknown)[0]}", "is not a campaign key")
-        _validate_campaign(f"comparison.{name}", campaign_with(cfg.campaign, overrides), cfg)
+        _validate_campaign(f"comparison.{name}", campaign_with(cfg.campaign, overrides, f"comparison.{name}"), cfg)
     _int("score.rr_sets", cfg.score.rr_sets, 1)
     _int("score.top", cfg.score.top, 1)
     _run(cfg.run)
+    _within_the_run(cfg)
+    if not cfg.run.allow_large:
+        check_resources(cfg)
     return cfg
 
 
@@ -89,10 +99,17 @@ def _population(p) -> None:
         _prob(f"population.{key}", getattr(p, key))
     _positive("population.scepticism_concentration", p.scepticism_concentration)
     _positive("population.activity_concentration", p.activity_concentration)
+    if _number("population.activity_mean", p.activity_mean) == 0:
+        raise ConfigError("population.activity_mean", "is 0: consumers would never be online")
+    _int_list("population.daily_profile", p.daily_profile, numbers=True)
     if len(p.daily_profile) != 24:
         raise ConfigError("population.daily_profile", f"needs 24 hourly values, got {len(p.daily_profile)}")
     for h, v in enumerate(p.daily_profile):
         _prob(f"population.daily_profile[{h}]", v)
+    if max(p.daily_profile) == 0:
+        raise ConfigError("population.daily_profile", "is 0 at every hour: nobody would ever be online")
+    if p.segments > p.consumers:
+        raise ConfigError("population.segments", f"is {p.segments:,}, more than the {p.consumers:,} consumers")
     _weights("population.brand_topics", p.brand_topics, p.topics)
 
 
@@ -138,7 +155,16 @@ def _diffusion(d) -> None:
     _int("diffusion.adoption_min_sources", d.adoption_min_sources, 1)
 
 
-def _timing(t) -> None:
+def _target(cfg) -> None:
+    segments = _int_list("target.segments", cfg.target.segments)
+    if not segments:
+        raise ConfigError("target.segments", "is empty: name at least one segment (useful contacts live there)")
+    for k, seg in enumerate(segments):
+        _int(f"target.segments[{k}]", seg, 0)
+
+
+def _timing(cfg) -> None:
+    t = cfg.timing
     _choice("timing.mode", t.mode, ("burst", "staggered", "peak"))
     _int("timing.launch_day", t.launch_day, 0)
     _int("timing.launch_hour", t.launch_hour, 0)
@@ -146,6 +172,20 @@ def _timing(t) -> None:
         raise ConfigError("timing.launch_hour", f"must be an hour of the day 0..23, got {t.launch_hour}")
     _int("timing.waves", t.waves, 1)
     _int("timing.wave_gap_hours", t.wave_gap_hours, 1)
+
+
+def _within_the_run(cfg) -> None:
+    """Values that only make sense inside the simulated hours."""
+    hours = cfg.run.hours
+    if cfg.timing.waves > 1 and cfg.timing.waves > hours:
+        raise ConfigError("timing.waves", f"is {cfg.timing.waves:,}, more waves than the run's {hours:,} hours")
+    if cfg.diffusion.attention_window > hours:
+        raise ConfigError("diffusion.attention_window", f"is {cfg.diffusion.attention_window:,} hours, longer than "
+                          f"the run ({hours:,} hours)")
+    start = launch_step(cfg)
+    if start >= hours:
+        raise ConfigError("timing.launch_day", f"makes the campaign start at hour {start:,}, after the run's "
+                          f"{hours:,} hours (run.hours)")
 
 
 def _run(r) -> None:
@@ -158,6 +198,8 @@ def _run(r) -> None:
     _choice("run.mode", r.mode, ("fast", "reference"))
     _int("run.influencer_k", r.influencer_k, 1)
     _int("run.threads", r.threads, 0)
+    if not isinstance(r.allow_large, bool):
+        raise ConfigError("run.allow_large", f"must be true or false, got {r.allow_large!r}")
 
 
 def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
@@ -165,8 +207,8 @@ def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
     for name in ("budget", "cpm"):
         if _number(f"{key}.{name}", getattr(c, name)) < 0:
             raise ConfigError(f"{key}.{name}", f"must be >= 0, got {getattr(c, name)!r}")
-    if c.cpm <= 0 and plan.buys_ads:
-        raise ConfigError(f"{key}.cpm", "must be > 0 for paid impressions")
+    if c.cpm < MIN_CPM and plan.buys_ads:
+        raise ConfigError(f"{key}.cpm", f"must be at least {MIN_CPM} euros per 1,000 paid impressions, got {c.cpm!r}")
     for group in ("seed_fee_fixed", "seed_fee_per_follower"):
         for kind in KIND_NAMES:
             v = getattr(getattr(c, group), kind)
@@ -176,7 +218,7 @@ def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
     _choice(f"{key}.pool", c.pool, tuple(pools()))
     _prob(f"{key}.targeted_share", c.targeted_share)
     for name in ("owned_post_hours", "brand_post_hours", "seed_agents"):
-        for k, h in enumerate(getattr(c, name)):
+        for k, h in enumerate(_int_list(f"{key}.{name}", getattr(c, name))):
             _int(f"{key}.{name}[{k}]", h, 0)
     for name in ("mass_hours", "mass_start_hour", "seed_top_bloggers", "seed_hour"):
         _int(f"{key}.{name}", getattr(c, name), 0)

@@ -7,10 +7,13 @@ configure a model from Python or a notebook: `Config()` is the default scenario.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import difflib
+import typing
 from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any, Optional
 
-from .errors import ConfigError  # noqa: F401  (re-exported: sim.config.ConfigError)
+from .errors import ConfigError
 from .kinds import KIND_NAMES, KINDS
 
 # Evening-peaked daily online profile (multiplies each agent's activity level), hours 0..23.
@@ -19,6 +22,7 @@ DEFAULT_DAILY_PROFILE = [
     0.80, 0.70, 0.60, 0.60, 0.70, 0.80, 0.90, 1.00, 1.00, 0.90, 0.60, 0.30,
 ]
 DEFAULT_TOPICS = [1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+MIN_CPM = 0.01      # euros per 1,000 impressions: anything cheaper can only be a typo (real CPMs are euros)
 
 
 def _kind_values_as_list(self) -> list[float]:
@@ -134,7 +138,7 @@ class CampaignConfig:
     name: str = "default"
     kind: str = "custom"                # custom | mass | targeted | hybrid | owned
     budget: float = 0.0                 # euros; mass, targeted and hybrid spend at most this
-    cpm: float = 10.0                   # price of 1,000 ad impressions
+    cpm: float = 10.0                   # price of 1,000 ad impressions (at least MIN_CPM)
     seed_fee_fixed: KindValues = field(default_factory=lambda: KindValues.defaults("fee_fixed"))
     seed_fee_per_follower: KindValues = field(default_factory=lambda: KindValues.defaults("fee_per_follower"))
     strategy: str = "followers"         # targeted seeds: random | followers | relevance | influence | greedy
@@ -170,6 +174,8 @@ class RunConfig:
     influencers: bool = True            # write influencers.csv (top 100 by influence) with the results
     report: bool = True                 # write report.html / report.pdf after a run or comparison
     threads: int = 0                    # replicates run in parallel threads (0 = numba's thread count)
+    allow_large: bool = False           # run even if the memory estimate exceeds the memory available
+    overwrite: bool = False             # replace a finished run in hydra.run.dir (otherwise refused)
 
 
 @dataclass
@@ -187,15 +193,57 @@ class Config:
     comparison: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario -> campaign overrides
 
 
-def campaign_with(base: CampaignConfig, overrides: dict) -> CampaignConfig:
-    """A copy of `base` with some keys replaced (comparison scenarios)."""
+def campaign_with(base: CampaignConfig, overrides: dict, key: str = "comparison") -> CampaignConfig:
+    """A copy of `base` with some keys replaced (comparison scenarios); `key` names the
+    scenario in errors. Per-kind tables and message-mix slots are checked key by key."""
     values = copy.deepcopy(dict(overrides))
-    for key in ("seed_fee_fixed", "seed_fee_per_follower"):
-        if isinstance(values.get(key), dict):
-            values[key] = KindValues(**{**base.__dict__[key].__dict__, **values[key]})
+    for name in ("seed_fee_fixed", "seed_fee_per_follower"):
+        if name in values:
+            values[name] = _kind_values(f"{key}.{name}", getattr(base, name), values[name])
     if "message_mix" in values:
-        values["message_mix"] = [MessageSlot(**x) if isinstance(x, dict) else x for x in values["message_mix"]]
+        if not isinstance(values["message_mix"], list):
+            raise ConfigError(f"{key}.message_mix", "must be a list of {message, budget_share, delay_hours} slots")
+        values["message_mix"] = [_slot(f"{key}.message_mix[{k}]", x) for k, x in enumerate(values["message_mix"])]
     return replace(copy.deepcopy(base), **values)
+
+
+def _kind_values(key: str, base, value):
+    if isinstance(value, KindValues):
+        return value
+    if not isinstance(value, dict):
+        raise ConfigError(key, f"must be a table of one value per kind ({', '.join(KIND_NAMES)}), got {value!r}")
+    check_keys(value, KindValues, f"{key}.", what="a kind of agent")
+    return KindValues(**{**dataclasses.asdict(base), **value})
+
+
+def _slot(key: str, value):
+    if isinstance(value, MessageSlot):
+        return value
+    if not isinstance(value, dict):
+        raise ConfigError(key, f"must be a {{message, budget_share, delay_hours}} slot, got {value!r}")
+    check_keys(value, MessageSlot, f"{key}.")
+    return MessageSlot(**value)
+
+
+def check_keys(data: dict, schema=None, prefix: str = "", what: str = "") -> None:
+    """Raise ConfigError naming the first key of `data` (and of its nested tables) that the
+    dataclass `schema` (default: Config) does not have: a typo is an error, not a silent
+    default. Entries of `messages` are checked against MessageConfig; `comparison` entries
+    are checked by validation (they are campaign overrides)."""
+    schema = schema or Config
+    hints = typing.get_type_hints(schema)
+    for name, value in data.items():
+        if name not in hints:
+            close = difflib.get_close_matches(str(name), list(hints), n=1)
+            where = prefix.rstrip(".") or "the configuration"
+            raise ConfigError(f"{prefix}{name}", f"is not {what or 'a key of ' + where}"
+                              + (f"; did you mean {close[0]}?" if close else f" (keys: {', '.join(hints)})"))
+        if dataclasses.is_dataclass(hints[name]) and isinstance(value, dict):
+            check_keys(value, hints[name], f"{prefix}{name}.")
+        elif schema is Config and name == "messages" and isinstance(value, dict):
+            for message, entry in value.items():
+                if isinstance(entry, dict):
+                    check_keys(entry, MessageConfig, f"messages.{message}.")
 
 
 def message_names(cfg: Config) -> list[str]:

@@ -15,3 +15,22 @@ class ConfigError(ValueError):
 
 class DataError(ValueError):
     """An input file is missing or malformed; the message names the file (and line)."""
+
+
+class OutputError(ValueError):
+    """An output folder cannot be used: another run writes it, it holds a finished run, or
+    it cannot be written (full disk, read-only, a file in the way)."""
+
+
+# errno values meaning "this output cannot be written here" (not a bug of the program)
+OUTPUT_ERRNOS = {"ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "ENOTDIR", "EISDIR", "EEXIST", "ENAMETOOLONG"}
+
+
+def output_problem(err: OSError) -> str | None:
+    """One line for an OSError that is about where results go (None: something else)."""
+    import errno
+    name = errno.errorcode.get(err.errno or 0, "")
+    if name not in OUTPUT_ERRNOS:
+        return None
+    where = f" {err.filename}" if err.filename else ""
+    return f"cannot write{where}: {err.strerror or name}"

@@ -15,6 +15,8 @@ from numba import njit
 
 from .errors import DataError
 
+MAX_ID = 2**63 - 1          # ids are read as 64-bit integers
+
 
 @dataclass
 class Network:
@@ -93,9 +95,7 @@ def _bad_line(path: Path, columns: int):
             if not text or text.startswith("#"):
                 continue
             parts = text.split()
-            if len(parts) != columns or not all(p.lstrip("-").isdigit() for p in parts):
-                return lineno, text
-            if any(int(p) < 0 for p in parts):
+            if len(parts) != columns or not all(p.isdigit() for p in parts) or any(int(p) > MAX_ID for p in parts):
                 return lineno, text
     return None
 
@@ -103,8 +103,15 @@ def _bad_line(path: Path, columns: int):
 def read_int_table(path: str | Path, columns: int, what: str) -> np.ndarray:
     """Read a whitespace-separated table of non-negative integers, '#' comments allowed."""
     path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{what} file {path} is a folder, not a file")
     if not path.is_file():
         raise DataError(f"{what} file not found: {path}")
+    try:
+        with open(path, "rb") as fh:
+            fh.read(1)
+    except OSError as err:
+        raise DataError(f"{what} file {path} cannot be read: {err.strerror or err}") from None
     try:
         import pandas as pd
         table = pd.read_csv(path, sep=r"\s+", comment="#", header=None, dtype=np.int64,
@@ -120,10 +127,36 @@ def read_int_table(path: str | Path, columns: int, what: str) -> np.ndarray:
             raise DataError(f"{what} file {path}: expected {columns} integer columns")
         lineno, text = bad
         raise DataError(f"{what} file {path}, line {lineno}: expected {columns} non-negative "
-                        f"integer ids separated by spaces, got {text[:60]!r}")
+                        f"integer ids (at most {MAX_ID}) separated by spaces, got {text[:60]!r}")
     if table.shape[0] == 0:
         raise DataError(f"{what} file {path} has no data lines")
     return table
+
+
+def _line_of(path, node_id: int, occurrence: int = 1) -> int:
+    """Line number of the `occurrence`-th data line starting with `node_id`."""
+    seen = 0
+    with open(path, "r", errors="replace") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            parts = line.split()
+            if parts and not parts[0].startswith("#") and parts[0] == str(node_id):
+                seen += 1
+                if seen == occurrence:
+                    return lineno
+    return 0
+
+
+def _check_labels(path, labelled: np.ndarray, node_ids: np.ndarray) -> None:
+    """Every labelled node is in the edge list, and labelled once."""
+    absent = labelled[~np.isin(labelled, node_ids)]
+    if absent.size:
+        raise DataError(f"labels file {path}, line {_line_of(path, int(absent[0]))}: node {int(absent[0])} is not "
+                        f"in the edge list ({absent.size:,} of {labelled.size:,} labelled nodes are not)")
+    ids, counts = np.unique(labelled, return_counts=True)
+    if (counts > 1).any():
+        twice = int(ids[np.argmax(counts > 1)])
+        raise DataError(f"labels file {path}, line {_line_of(path, twice, 2)}: node {twice} is labelled again "
+                        f"({int((counts > 1).sum()):,} nodes have several labels)")
 
 
 def load_edgelist(path: str | Path, directed: bool = True, edge_meaning: str = "follows",
@@ -136,10 +169,9 @@ def load_edgelist(path: str | Path, directed: bool = True, edge_meaning: str = "
     """
     edges = read_int_table(path, 2, "edge list")
     label_table = read_int_table(labels, 2, "labels") if labels else None
-    ids = edges.ravel()
+    node_ids = np.unique(edges.ravel())
     if label_table is not None:
-        ids = np.concatenate([ids, label_table[:, 0]])
-    node_ids = np.unique(ids)
+        _check_labels(labels, label_table[:, 0], node_ids)
     a = np.searchsorted(node_ids, edges[:, 0])
     b = np.searchsorted(node_ids, edges[:, 1])
     # "a b" with edge_meaning=follows: a follows b, so b's posts reach a.

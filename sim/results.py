@@ -88,9 +88,13 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     models = [model] + [model.replica() for _ in range(threads - 1)]
     lock, done, first = threading.Lock(), [0], [time.perf_counter()]
 
+    stop = threading.Event()        # set on Ctrl-C / SIGTERM: threads end after their current replicate
+
     def work(worker: int):
         mdl = models[worker]
         for r in range(worker, reps, threads):
+            if stop.is_set():
+                return
             mdl.reset(r)
             hourly = mdl.run(hours)
             curves[r], flows[r], fin = replicate_metrics(mdl, hourly, cfg.run.influencer_k)
@@ -113,8 +117,15 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     if threads == 1:
         work(0)
     else:
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(work, range(threads)))
+        pool = ThreadPoolExecutor(threads)
+        try:
+            for future in [pool.submit(work, w) for w in range(threads)]:
+                future.result()
+        except BaseException:
+            stop.set()
+            raise
+        finally:
+            pool.shutdown(wait=True)
     for extra in models[1:]:
         extra.release()
     attribution = attribution[0]
@@ -192,13 +203,24 @@ def timeseries(result: RunResult) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()      # what open() would give a new file (0644 under umask 022)
+
+
 def write_atomic(path: str | Path, write: Callable[[str], None]) -> Path:
-    """Call `write(tmp_path)`, then rename onto `path` (atomic on one filesystem)."""
+    """Call `write(tmp_path)`, then rename onto `path` (atomic on one filesystem); the file
+    gets the mode the umask gives new files (the temp file alone would be 0600)."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

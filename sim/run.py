@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,32 +20,20 @@ import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from . import sweep  # noqa: F401  (registers hydra/sweeper=influsim)
-from .checks import validate
+from .command_line import CONFIG_DIR, explicit_run_dir, fail, order_arguments, precheck, to_config
 from .config import Config
-from .errors import ConfigError
+from .errors import ConfigError, DataError, OutputError, output_problem
+from .folders import check_run_folder, claim, clear_results
 from .jobs import is_complete, write_done, write_error
-from .errors import DataError
+from .numba_cache import repair as repair_numba_cache
 
-CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
-EXIT_BAD_INPUT = 2
 log = logging.getLogger("sim")
+__all__ = ["CONFIG_DIR", "fail", "main", "precheck", "run_scenario", "stable_sweep_dir", "to_config"]
 
 ConfigStore.instance().store(name="config_schema", node=Config)
-
-
-def fail(message: str) -> None:
-    print(f"influsim: error: {message}", file=sys.stderr)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def to_config(dcfg: DictConfig) -> Config:
-    """Hydra's DictConfig (without the hydra node) -> the typed, validated Config."""
-    plain = OmegaConf.to_object(OmegaConf.masked_copy(dcfg, list(Config.__dataclass_fields__)))
-    cfg = Config(**plain) if isinstance(plain, dict) else plain
-    return validate(cfg)
 
 
 def run_scenario(cfg: Config, outdir: str | Path, progress=None, extras: bool = True) -> dict:
@@ -115,17 +106,26 @@ def _task(dcfg: DictConfig) -> None:
         return
     try:
         cfg = to_config(dcfg)
-        start = time.perf_counter()
-        out = run_scenario(cfg, outdir)
-    except (ConfigError, DataError) as err:
+        with claim(outdir):
+            check_run_folder(outdir, cfg.run.overwrite)
+            clear_results(outdir)
+            _single_run(cfg, outdir, hydra_cfg.overrides.task)
+    except (ConfigError, DataError, OutputError) as err:
         fail(str(err))
+    except OSError as err:
+        fail(output_problem(err) or f"{type(err).__name__}: {err}")
+
+
+def _single_run(cfg: Config, outdir: Path, overrides) -> None:
+    start = time.perf_counter()
+    out = run_scenario(cfg, outdir)
     log.info(out["headline"])
     log.info(f"simulated in {time.perf_counter() - start:.1f} s")
     clock = time.perf_counter()
     report = write_report(outdir) if cfg.run.report else None
     if report:
         log.info(f"time: report {time.perf_counter() - clock:.1f} s")
-    write_done(outdir, out["files"].values(), hydra_cfg.overrides.task, time.perf_counter() - start)
+    write_done(outdir, out["files"].values(), overrides, time.perf_counter() - start)
     print(f"influsim: results in {outdir}: " + ", ".join(p.name for p in out["files"].values()))
     if report:
         print(f"influsim: report: {report}")
@@ -137,6 +137,9 @@ def _sweep_job(dcfg: DictConfig, outdir: Path, overrides: list[str], hydra_cfg) 
         log.info(f"{outdir.name}: already complete, skipped")
         return
     _limit_threads(hydra_cfg)
+    if multiprocessing.parent_process() is not None:       # a worker: Ctrl-C is the parent's to handle
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    clear_results(outdir)                                   # what a killed earlier attempt left
     start = time.perf_counter()
     try:
         cfg = to_config(dcfg)
@@ -160,25 +163,6 @@ def _limit_threads(hydra_cfg) -> None:
     numba.set_num_threads(max(1, min(numba.config.NUMBA_NUM_THREADS, (os.cpu_count() or 1) // max(workers, 1))))
 
 
-def precheck(argv: list[str]) -> None:
-    """Compose the config once up front (single runs) so that unknown groups, keys and
-    malformed values get a one-line error and exit code 2 instead of Hydra's report."""
-    if any(a.startswith("-") for a in argv):      # --multirun, --help, --cfg ...: Hydra's own business
-        return
-    from hydra import compose, initialize_config_dir
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
-    overrides = [a for a in argv if not a.lstrip("+~").startswith("hydra")]
-    try:
-        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-            to_config(compose(config_name="config", overrides=overrides))
-    except ConfigError as err:
-        fail(str(err))
-    except (HydraException, OmegaConfBaseException, ValueError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        fail(first)
-
-
 def stable_sweep_dir(argv: list[str]) -> list[str]:
     """Name the sweep folder after the command's overrides (launcher settings excluded), so
     rerunning the same sweep finds its earlier jobs: multirun/<overrides>."""
@@ -191,12 +175,39 @@ def stable_sweep_dir(argv: list[str]) -> list[str]:
     return argv + [f"hydra.sweep.dir='multirun/{name}'"]
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that everything is cleaned up as for Ctrl-C."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> None:
     """`python -m sim.run [overrides]`; `argv` (default: the command line's) lets tests run it in-process."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    precheck(argv)
+    argv = order_arguments(sys.argv[1:] if argv is None else list(argv))
+    repair_numba_cache()
+    cfg = precheck(argv)
+    multirun = any(a in ("-m", "--multirun") for a in argv)
+    run_dir = explicit_run_dir(argv)
+    if cfg is not None and not multirun and run_dir is not None:
+        try:
+            check_run_folder(run_dir, cfg.run.overwrite)
+        except OutputError as err:
+            fail(str(err))
     sys.argv = sys.argv[:1] + stable_sweep_dir(argv)
-    _task()
+    previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() \
+        else None
+    try:
+        _task()
+    except (KeyboardInterrupt, Terminated) as stop:
+        code = 143 if isinstance(stop, Terminated) else 130
+        what = "rerun the same command to resume" if multirun else "the run's folder is incomplete (no done.json)"
+        print(f"influsim: interrupted; {what}", file=sys.stderr)
+        sys.exit(code)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

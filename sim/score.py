@@ -18,7 +18,7 @@ from omegaconf import DictConfig
 
 from .errors import ConfigError, DataError
 from .influencers import influence_table
-from .run import CONFIG_DIR, fail, precheck, to_config
+from .command_line import CONFIG_DIR, fail, order_arguments, precheck, to_config
 
 log = logging.getLogger("sim")
 
@@ -42,8 +42,11 @@ def _task(dcfg: DictConfig) -> None:
     print(f"influsim: influencers in {path}")
 
 
-def main() -> None:
-    precheck(sys.argv[1:])
+def main(argv: list[str] | None = None) -> None:
+    """`python -m sim.score [overrides]`; `argv` (default: the command line's) lets tests run it in-process."""
+    argv = order_arguments(sys.argv[1:] if argv is None else list(argv))
+    precheck(argv)
+    sys.argv = sys.argv[:1] + argv
     _task()
 
 

@@ -66,16 +66,18 @@ def test_interrupted_sweep_resumes_without_recomputing(tmp_path):
 
 
 def test_a_failing_job_is_recorded_and_the_others_finish(tmp_path):
+    """A job that fails while running (a sponsored agent the world does not have: only the
+    built world can tell) is recorded; a bad value is refused before any job starts."""
     sweep_dir = tmp_path / "sweep"
-    args = [*SMALL, "message.interest=0.5,1.5", "run.seed=0,1", f"hydra.sweep.dir={sweep_dir}"]
+    args = [*SMALL, "campaign.seed_agents=[0],[99999999]", "run.seed=0,1", f"hydra.sweep.dir={sweep_dir}"]
     proc = run_cli("-m", *args)
     assert proc.returncode == 1
     assert "2 of 4 jobs failed" in proc.stderr
     table = pd.read_csv(sweep_dir / "sweep.csv")
     assert len(table) == 4
     failed = table[table.status == "failed"]
-    assert set(failed["message.interest"]) == {1.5}
-    assert failed.error.str.contains("message.interest: must be a probability").all()
+    assert set(failed["campaign.seed_agents"]) == {"[99999999]"}
+    assert failed.error.str.contains("campaign.seed_agents: agent 99999999 does not exist").all()
     assert table[table.status == "done"].reach_mean.gt(0).all()
     good = [d for d in done_dirs(sweep_dir)]
     before = {d.name: snapshot(d) for d in good}
@@ -99,7 +101,7 @@ def test_collect_rebuilds_the_table(tmp_path):
     pd.testing.assert_frame_equal(pd.read_parquet(sweep_dir / "sweep.parquet"), long)
     bad = subprocess.run([sys.executable, "-m", "sim.collect", str(tmp_path / "nope")], cwd=ROOT,
                          capture_output=True, text=True)
-    assert bad.returncode == 2 and "usage" in bad.stderr
+    assert bad.returncode == 2 and bad.stderr == f"influsim: error: {tmp_path / 'nope'}: no such folder\n"
 
 
 def test_identical_rows_whatever_the_launcher_and_workers(tmp_path):

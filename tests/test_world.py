@@ -39,9 +39,15 @@ def test_edgelist_semantics(tmp_path):
     net, _, _ = load_edgelist(f, directed=False)
     assert net.edges == 4
     labels = tmp_path / "l.txt"
-    labels.write_text("10 7\n30 3\n40 3\n")
+    labels.write_text("10 7\n30 3\n")
     net, ids, seg = load_edgelist(f, labels=labels)
-    assert list(ids) == [10, 20, 30, 40] and list(seg) == [1, 2, 0, 0]   # 20 unlabelled -> extra segment
+    assert list(ids) == [10, 20, 30] and list(seg) == [1, 2, 0]          # 20 unlabelled -> extra segment
+    labels.write_text("10 7\n30 3\n40 3\n")                             # 40 is not in the edge list
+    with pytest.raises(DataError, match="line 3: node 40 is not in the edge list"):
+        load_edgelist(f, labels=labels)
+    labels.write_text("10 7\n30 3\n10 3\n")                             # 10 labelled twice
+    with pytest.raises(DataError, match="line 3: node 10 is labelled again"):
+        load_edgelist(f, labels=labels)
 
 
 @pytest.mark.parametrize("text, where", [("0 1\n1 2 3\n", "line 2"), ("0 1\n-1 2\n", "line 2"),
