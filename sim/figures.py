@@ -113,7 +113,8 @@ def strategy_bars(table: pd.DataFrame, source: str, budget: float):
 
 
 def sweep_heatmap(table: pd.DataFrame, metric: str, x: str, y: str, facet: str | None, source: str):
-    """A metric over two swept parameters (mean over the others); best cell outlined."""
+    """A metric over two swept parameters (mean over the others); the highest mean outlined (a
+    description, not a verdict: the report's headline says what is distinguishable)."""
     col = f"{metric}_mean"
     facets = sorted(table[facet].dropna().unique(), key=str) if facet else [None]
     drawn = {}
@@ -144,7 +145,7 @@ def sweep_heatmap(table: pd.DataFrame, metric: str, x: str, y: str, facet: str |
         fig.subplots_adjust(left=0.1, right=0.86, bottom=0.22, top=0.84, wspace=0.35)
         fig.colorbar(image, cax=fig.add_axes([0.89, 0.22, 0.015, 0.62]), label=metric.replace("_", " ") + " (mean)")
         fig.suptitle(f"{metric.replace('_', ' ').capitalize()} across the sweep (mean over other parameters; "
-                     "best cell outlined in red)",
+                     "highest mean outlined in red)",
                      fontsize=19)
         fig.text(0.01, 0.01, source, fontsize=11, color="#444444")
     return fig, drawn

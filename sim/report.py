@@ -6,12 +6,18 @@ Writes into the folder `report.html` (self-contained: figures embedded, no netwo
 uncertainty, then the figures, a table of the numbers behind them, and the exact
 configuration and command. Every number is read from the result files; figures whose
 data does not exist are listed with the reason.
+
+The headline names a winner only when a paired 95% interval excludes no difference (the
+scenarios of a comparison, and sweep jobs with the same run.seed, share the world and the
+random streams, so replicate r of one pairs with replicate r of the other); otherwise it
+names the leading options as not distinguishable. Seeds (other worlds), replicates and
+budgets are never winners: a swept budget is reported as returns per extra euro.
+The statistics are the pure functions under "headlines", which take arrays and tables.
 """
 from __future__ import annotations
 
 import base64
 import html
-import json
 import logging
 import math
 import sys
@@ -24,8 +30,27 @@ import yaml
 from scipy import stats
 
 from . import figures as F
+from .collect import (CommandLine, check_folder, exit_on_user_error, job_dirs_in, malformed, read_json,
+                      read_parquet, read_sweep_table, read_table, read_yaml)
+from .errors import DataError
+from .jobs import DONE
 
 log = logging.getLogger("sim")
+
+SERIES_COLUMNS = ("replicate", "message", "hour", "reach", "useful_reach", "relayed", "adopted")
+ATTRIBUTION_COLUMNS = ("message", "source", "source_kind", "agent", "agent_kind")
+INFLUENCER_COLUMNS = ("rank", "agent", "kind", "influence", "followers")
+COMPARISON_COLUMNS = ("scenario", "kind", "strategy", "spent_mean", "useful_reach_mean", "useful_reach_ci95_low",
+                      "useful_reach_ci95_high", "reach_mean", "adoptions_mean", "useful_adoptions_mean",
+                      "cost_per_useful_contact_mean", "cost_per_useful_contact_ci95_low",
+                      "cost_per_useful_contact_ci95_high", "relays_mean")
+AMPLIFICATION = tuple(f"amplification_per_{w}_{p}" for w in ("seed", "1000_impressions")
+                      for p in ("mean", "ci95_low", "ci95_high"))
+# sweep metrics whose per-replicate finals timeseries.parquet holds (message 'all', last hour)
+PAIRED_COLUMN = {"reach": "reach", "useful_reach": "useful_reach", "adoptions": "adopted",
+                 "useful_adoptions": "useful_adopted"}
+NOT_CHOICES = ("run.seed", "run.replicates")      # other worlds and more draws: averaged over, never won
+BUDGET = "campaign.budget"                        # reported as returns per extra euro, never won
 
 
 @dataclass
@@ -33,6 +58,7 @@ class Report:
     folder: Path
     kind: str                           # run | comparison | sweep
     headline: str = ""
+    warning: str = ""                   # shown above everything (an incomplete folder)
     figures: list = field(default_factory=list)      # (name, title, caption, matplotlib figure)
     missing: list = field(default_factory=list)      # (title, reason)
     table: pd.DataFrame | None = None
@@ -43,14 +69,37 @@ class Report:
 
 
 def folder_kind(folder: Path) -> str:
+    check_folder(folder)
     if (folder / "sweep.csv").exists():
         return "sweep"
+    jobs = job_dirs_in(folder)
+    if jobs:
+        raise DataError(f"{folder / 'sweep.csv'}: missing, but the folder holds {len(jobs)} sweep job folders; "
+                        f"build it with python -m sim.collect {folder}")
     if (folder / "comparison.csv").exists():
         return "comparison"
-    if (folder / "summary.json").exists() and (folder / "timeseries.parquet").exists():
-        return "run"
-    raise FileNotFoundError(f"{folder} holds no run (summary.json + timeseries.parquet), comparison "
-                            "(comparison.csv) or sweep (sweep.csv)")
+    if any((folder / name).exists() for name in ("summary.json", "timeseries.parquet", DONE, ".hydra")):
+        return "run"                     # (.hydra alone: a run or comparison killed before writing results)
+    raise DataError(f"{folder}: not a run, comparison or sweep folder (no summary.json, comparison.csv or "
+                    "sweep.csv)")
+
+
+def completeness(folder: Path, kind: str, partial: bool | None) -> str:
+    """'' for a complete folder, else the warning of a partial report; refuses an incomplete run or
+    comparison unless `partial`. `partial=None`: the caller vouches for the folder (sim.run reports
+    its own run just before writing done.json), so done.json is not required."""
+    if kind == "sweep":                  # jobs carry their own done.json; sweep.csv says which finished
+        return ""
+    if (folder / DONE).exists():
+        read_json(folder / DONE)         # a corrupt marker is refused, not trusted
+        return ""
+    if partial is None:
+        return ""
+    if not partial:
+        raise DataError(f"{folder} has no done.json: the run did not finish (or was killed); rerun it, or pass "
+                        "--partial to report what is there")
+    return (f"This folder is incomplete: it has no {DONE}, so the run did not finish or was killed. The report "
+            "shows the files that were written before it stopped.")
 
 
 def _fmt(v, digits=0):
@@ -65,23 +114,17 @@ def _hydra_files(folder: Path, fallback: dict | None = None):
     config = (folder / ".hydra" / "config.yaml")
     overrides = folder / ".hydra" / "overrides.yaml"
     if config.exists():
-        ov = yaml.safe_load(overrides.read_text()) if overrides.exists() else []
+        ov = read_yaml(overrides) if overrides.exists() else []
         return config.read_text(), "python -m sim.run " + " ".join(str(o) for o in ov or [])
     return (yaml.safe_dump(fallback, sort_keys=False) if fallback else "",
             "(run from Python: sim.run.run_scenario; the configuration below is complete)")
 
 
-def paired_ratio(a: np.ndarray, b: np.ndarray):
-    """Geometric-mean ratio a/b over paired replicates (same random streams) and its 95% interval."""
-    ok = (a > 0) & (b > 0)
-    logs = np.log(a[ok] / b[ok])
-    if logs.size == 0:
-        return None
-    m = logs.mean()
-    if logs.size < 2:
-        return math.exp(m), math.exp(m), math.exp(m)
-    half = stats.t.ppf(0.975, logs.size - 1) * logs.std(ddof=1) / math.sqrt(logs.size)
-    return math.exp(m), math.exp(m - half), math.exp(m + half)
+def read_series(path: Path) -> pd.DataFrame:
+    series = read_parquet(path, SERIES_COLUMNS)
+    if not (series.message == "all").any():
+        raise DataError(f"{path}: no rows for message 'all' (truncated?)")
+    return series
 
 
 def final_values(series: pd.DataFrame, column: str) -> np.ndarray:
@@ -90,11 +133,222 @@ def final_values(series: pd.DataFrame, column: str) -> np.ndarray:
     return last[column].to_numpy(dtype=float)
 
 
+# ---------------------------------------------------------------- headlines (pure: arrays and tables)
+def t_interval(values) -> tuple[float, float, float, int]:
+    """Mean of `values` and its 95% Student t interval (nan bounds with fewer than two values)."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return math.nan, math.nan, math.nan, 0
+    m = float(values.mean())
+    if values.size < 2:
+        return m, math.nan, math.nan, 1
+    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / math.sqrt(values.size))
+    return m, m - half, m + half, int(values.size)
+
+
+def paired_ratio(a: np.ndarray, b: np.ndarray):
+    """Geometric-mean ratio a/b over paired replicates (same random streams) and its 95% interval
+    (nan bounds with one pair); None without a pair where both are positive."""
+    ok = (a > 0) & (b > 0)
+    logs = np.log(a[ok] / b[ok])
+    if logs.size == 0:
+        return None
+    m, low, high, _ = t_interval(logs)
+    return math.exp(m), math.exp(low), math.exp(high)
+
+
+def decimals(low: float, high: float) -> int:
+    """Decimals that show an interval of this width with two significant digits (0 to 3)."""
+    width = abs(high - low)
+    if not np.isfinite(width) or width == 0 or width >= 10:
+        return 0
+    return int(min(3, max(0, 1 - math.floor(math.log10(width)))))
+
+
+def shown(v: float, digits: int) -> str:
+    """`v` as printed (no '-0')."""
+    return f"{float(f'{v:.{digits}f}') + 0.0:,.{digits}f}"
+
+
+def excludes(low: float, high: float, null: float, digits: int) -> bool:
+    """True if the interval, as printed with `digits` decimals, lies wholly above or below `null`:
+    a headline never calls a difference a win when its printed interval touches no difference."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return False
+    return float(f"{low:.{digits}f}") > null or float(f"{high:.{digits}f}") < null
+
+
+def _interval_text(low: float, high: float, digits: int, n: int) -> str:
+    if n >= 2:
+        return f"95% interval {shown(low, digits)} to {shown(high, digits)}"
+    return "no jobs to pair" if n == 0 else "one replicate: too few for an interval"
+
+
+def ratio_excludes_one(ratio) -> bool:
+    return ratio is not None and excludes(ratio[1], ratio[2], 1.0, 2)
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def comparison_headline(finals: dict[str, np.ndarray], kinds: dict[str, str], budget: float) -> str:
+    """Scenario finals (per replicate, paired) -> the comparison's headline on useful reach: the leader
+    against mass ads (or the runner-up) as a paired ratio; a winner only if its interval excludes 1."""
+    means = {k: float(np.mean(v)) for k, v in finals.items()}
+    ranked = sorted(finals, key=lambda k: -means[k])
+    best = ranked[0]
+    if len(ranked) == 1:
+        return f"One scenario, '{best}': {means[best]:,.0f} useful contacts at a {budget:,.0f} budget."
+    mass = [k for k in ranked if kinds.get(k) == "mass"]
+    other = mass[0] if mass and kinds.get(best) != "mass" else ranked[1]
+    label = {k: "mass impressions" if k == other and kinds.get(k) == "mass" else f"'{k}'" for k in ranked}
+    ratio = paired_ratio(finals[best], finals[other])
+    counts = f"{means[best]:,.0f} against {means[other]:,.0f} useful contacts"
+    if ratio is None:
+        return (f"'{best}' has the largest useful reach ({means[best]:,.0f}); no paired ratio to "
+                f"{label[other]} (no replicate where both reached anyone).")
+    interval = f"95% interval {ratio[1]:.2f}x to {ratio[2]:.2f}x"
+    if ratio_excludes_one(ratio) and ratio[0] > 1:
+        ties = [label[k] for k in ranked[1:] if k != other and not ratio_excludes_one(
+            paired_ratio(finals[best], finals[k]))]
+        return (f"'{best}' reaches {ratio[0]:.2f}x as many of the target as {label[other]} at the same "
+                f"{budget:,.0f} budget ({interval}): {counts}."
+                + (f" {_names(ties)} {'is' if len(ties) == 1 else 'are'} not distinguishable from it."
+                   if ties else ""))
+    leading = [best] + [k for k in ranked[1:] if k == other or not ratio_excludes_one(
+        paired_ratio(finals[best], finals[k]))]
+    return (f"{_names([label[k] for k in leading])} are not distinguishable on useful reach at the same "
+            f"{budget:,.0f} budget: '{best}' against {label[other]} ratio {ratio[0]:.2f}x, {interval}"
+            + (" (one replicate: too few to tell)" if not np.isfinite(ratio[1]) else "") + f" ({counts}).")
+
+
+def _key(row, columns) -> tuple:
+    return tuple(None if pd.isna(row[c]) else row[c] for c in columns)
+
+
+def unit_differences(finals: dict, a: pd.DataFrame, b: pd.DataFrame, match: list[str],
+                     scale: float = 1.0) -> np.ndarray:
+    """Paired differences scale x (b - a) between the jobs of `a` and `b` that agree on `match`.
+    Replicate r of one pairs with replicate r of the other; a unit is (run.seed, replicate), the
+    world and random streams they share, and the differences of one unit (over the other
+    settings) are averaged first, so each unit counts once. One value per unit."""
+    partner = {_key(row, match): row.job for _, row in b.iterrows()}
+    units: dict[tuple, list[float]] = {}
+    for _, row in a.iterrows():
+        other = partner.get(_key(row, match))
+        if other is None:
+            continue
+        fa, fb = np.asarray(finals[row.job], dtype=float), np.asarray(finals[other], dtype=float)
+        seed = row["run.seed"] if "run.seed" in row.index else None
+        for r in range(min(fa.size, fb.size)):
+            units.setdefault((seed, r), []).append(scale * (fb[r] - fa[r]))
+    return np.array([np.mean(v) for v in units.values()], dtype=float)
+
+
+def _setting(columns, key) -> str:
+    return ", ".join(f"{c}={v}" for c, v in zip(columns, key))
+
+
+def rank_combinations(jobs: pd.DataFrame, finals: dict, choices: list[str]) -> list[tuple[tuple, float, list]]:
+    """(choice values, mean over its jobs and replicates, job ids) per combination, best first."""
+    if not choices:
+        return [((), float(np.mean([np.mean(finals[j]) for j in jobs.job])), list(jobs.job))]
+    out = []
+    for key, group in jobs.groupby(choices, dropna=False, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        out.append((key, float(np.mean([np.mean(finals[j]) for j in group.job])), list(group.job)))
+    return sorted(out, key=lambda item: -item[1])
+
+
+def budget_returns(jobs: pd.DataFrame, finals: dict, axes: list[str]):
+    """Per step between consecutive budget levels: (from, to, per euros, (mean, low, high, units)) of
+    the extra metric per `per` extra euros, paired over jobs that agree on every other axis."""
+    levels = sorted(jobs[BUDGET].dropna().unique())
+    steps = np.diff(levels)
+    per = float(10 ** math.floor(math.log10(steps.min()))) if len(steps) else 1.0
+    match = [a for a in axes if a != BUDGET]
+    out = []
+    for low, high in zip(levels, levels[1:]):
+        diffs = unit_differences(finals, jobs[jobs[BUDGET] == low], jobs[jobs[BUDGET] == high], match,
+                                 scale=per / (high - low))
+        out.append((float(low), float(high), per, t_interval(diffs)))
+    return out
+
+
+def _money(v: float) -> str:
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+
+def sweep_headline(jobs: pd.DataFrame, finals: dict, axes: list[str], metric: str = "useful_reach",
+                   unfinished: int = 0) -> str:
+    """The sweep's headline from its finished jobs (`jobs`: a `job` column and the swept `axes`) and
+    their per-replicate finals (`finals[job]`). Seeds and replicates are averaged over; a swept budget
+    is reported as returns per extra euro; of the other combinations, the top two are compared by
+    a paired difference and the first is named the best only if its 95% interval excludes 0."""
+    label = metric.replace("_", " ")
+    choices = [a for a in axes if a not in NOT_CHOICES and a != BUDGET]
+    over = []
+    if "run.seed" in axes:
+        over.append(f"{jobs['run.seed'].nunique()} worlds (run.seed)")
+    if BUDGET in axes:
+        over.append(f"{jobs[BUDGET].nunique()} budgets")
+    over_text = f" over {' and '.join(over)}" if over else ""
+    ranking = rank_combinations(jobs, finals, choices)
+    parts = []
+    if len(ranking) >= 2:
+        (key_a, mean_a, jobs_a), (key_b, mean_b, jobs_b) = ranking[:2]
+        a, b = _setting(choices, key_a), _setting(choices, key_b)
+        match = [x for x in axes if x not in choices]
+        mean, low, high, n = t_interval(unit_differences(finals, jobs[jobs.job.isin(jobs_b)],
+                                                         jobs[jobs.job.isin(jobs_a)], match))
+        d = decimals(low, high)
+        if n == 0:
+            parts.append(f"On {label}, {a} ({mean_a:,.0f} on average{over_text}) and {b} ({mean_b:,.0f}) cannot "
+                         "be compared: none of their jobs share a seed and the other settings.")
+        elif excludes(low, high, 0.0, d) and mean > 0:
+            parts.append(f"On {label}, {a} is best: {mean_a:,.0f} on average{over_text}, ahead of {b} "
+                         f"({mean_b:,.0f}) by {shown(mean, d)} (95% interval {shown(low, d)} to {shown(high, d)}, "
+                         f"paired over {n} replicates).")
+        else:
+            parts.append(f"On {label}, {a} and {b} are not distinguishable (difference {shown(mean, d)}, "
+                         f"{_interval_text(low, high, d, n)}, paired over {n} replicates; {mean_a:,.0f} against "
+                         f"{mean_b:,.0f} on average{over_text}).")
+    if BUDGET in axes:
+        steps = budget_returns(jobs, finals, axes)
+        per = steps[0][2]
+        texts = []
+        for k, (low_b, high_b, _, (mean, low, high, n)) in enumerate(steps):
+            d = decimals(low, high)
+            flat = "" if excludes(low, high, 0.0, d) else ", not distinguishable from no change"
+            texts.append(f"{shown(mean, d) if n else 'n/a'}{f' to {label}' if k == 0 else ''} between "
+                         f"{_money(low_b)} and {_money(high_b)} ({_interval_text(low, high, d, n)}{flat})")
+        others = [x for x in axes if x != BUDGET]
+        worlds = f"{jobs['run.seed'].nunique()} worlds (run.seed)" if "run.seed" in others else ""
+        parts.append(f"Budget: each extra {_money(per)} euros added " + "; ".join(texts)
+                     + (f", averaged over {worlds}." if others == ["run.seed"] else ", averaged over the other "
+                        f"settings{' and ' + worlds if worlds else ''}." if others else "."))
+    if len(ranking) < 2 and BUDGET not in axes:
+        job_means = [float(np.mean(finals[j])) for j in jobs.job]
+        if "run.seed" in axes:
+            parts.append(f"Only the world varied (run.seed): {label} {np.mean(job_means):,.0f} on average{over_text}, "
+                         f"from {min(job_means):,.0f} to {max(job_means):,.0f} by world; seeds are other worlds, "
+                         "not choices.")
+        else:
+            m, low, high, _ = t_interval(np.concatenate([np.asarray(finals[j], dtype=float) for j in jobs.job]))
+            parts.append(f"One combination: {label} {m:,.0f} (95% interval {_fmt(low)} to {_fmt(high)}).")
+    if unfinished:
+        parts.append(f"{unfinished} jobs failed or did not finish (see the table).")
+    return " ".join(parts)
+
+
 # ---------------------------------------------------------------- the three kinds of folder
 def _network_and_ranking(rep: Report, folder: Path, source: str, ranking_folder: Path | None = None):
     attribution = folder / "attribution.csv"
-    if attribution.exists() and len(pd.read_csv(attribution)):
-        fig, drawn = F.influence_network(pd.read_csv(attribution), {}, source)
+    relays = read_table(attribution, ATTRIBUTION_COLUMNS) if attribution.exists() else None
+    if relays is not None and len(relays):
+        fig, drawn = F.influence_network(relays, {}, source)
         rep.figures.append(("network", "Influence network", "Who relayed to whom in replicate 0: each dot an "
                             "agent, coloured by kind and sized by the relays it caused; rows are relay hops.", fig))
         rep.drawn["network"] = drawn
@@ -103,7 +357,7 @@ def _network_and_ranking(rep: Report, folder: Path, source: str, ranking_folder:
                             if attribution.exists() else "no attribution.csv in this folder"))
     ranking = (ranking_folder or folder) / "influencers.csv"
     if ranking.exists():
-        fig, drawn = F.influencer_ranking(pd.read_csv(ranking), source)
+        fig, drawn = F.influencer_ranking(read_table(ranking, INFLUENCER_COLUMNS), source)
         rep.figures.append(("influencers", "Influencer ranking", "Top agents by influence score (expected useful "
                             "contacts caused, greedy order) next to their follower counts.", fig))
         rep.drawn["influencers"] = drawn
@@ -114,19 +368,25 @@ def _network_and_ranking(rep: Report, folder: Path, source: str, ranking_folder:
 
 def run_report(folder: Path) -> Report:
     rep = Report(folder, "run")
-    s = json.loads((folder / "summary.json").read_text())
-    series = pd.read_parquet(folder / "timeseries.parquet")
-    m = s["metrics"]
-    useful, share = m["useful_reach"], s["useful_reach_share"]
-    cost = m["cost_per_useful_contact"]["mean"]
-    spent = m["spent"]["mean"]
-    rep.headline = (f"Campaign '{s['scenario']['campaign']}' made {_fmt(useful['mean'])} consumers in the target "
-                    f"aware (95% interval {_fmt(useful['ci95'][0])} to {_fmt(useful['ci95'][1])}), "
-                    f"{100 * share['mean']:.0f}% of the target's {s['target_consumers']:,}, and "
-                    f"{_fmt(m['adoptions']['mean'])} agents adopted; it spent {_fmt(spent, 2)}"
-                    + (f" ({_fmt(cost, 3)} per useful contact)." if cost else "."))
-    source = F.source_line(s["replicates"], s["seed"])
-    fig, drawn = F.diffusion({s["scenario"]["campaign"]: series}, source, "How the message spreads")
+    path = folder / "summary.json"
+    if not path.exists():
+        raise DataError(f"{path}: missing (the run stopped before writing its results): nothing to report")
+    s = read_json(path)
+    series = read_series(folder / "timeseries.parquet")
+    with malformed(path):
+        m = s["metrics"]
+        useful, share = m["useful_reach"], s["useful_reach_share"]
+        cost = m["cost_per_useful_contact"]["mean"]
+        spent = m["spent"]["mean"]
+        campaign = s["scenario"]["campaign"]
+        rep.headline = (f"Campaign '{campaign}' made {_fmt(useful['mean'])} consumers in the target "
+                        f"aware (95% interval {_fmt(useful['ci95'][0])} to {_fmt(useful['ci95'][1])}), "
+                        f"{100 * share['mean']:.0f}% of the target's {s['target_consumers']:,}, and "
+                        f"{_fmt(m['adoptions']['mean'])} agents adopted; it spent {_fmt(spent, 2)}"
+                        + (f" ({_fmt(cost, 3)} per useful contact)." if cost else "."))
+        source = F.source_line(s["replicates"], s["seed"])
+        rows = [(name, v["mean"], v["ci95"][0], v["ci95"][1]) for name, v in m.items()]
+    fig, drawn = F.diffusion({campaign: series}, source, "How the message spreads")
     rep.figures.append(("diffusion", "Diffusion curves", "Mean over replicates with 95% bands: who is aware, "
                         "aware inside the target, and has adopted, hour by hour.", fig))
     rep.drawn["diffusion"] = drawn
@@ -134,7 +394,6 @@ def run_report(folder: Path) -> Report:
                      "experiment=targeted_vs_mass to compare strategies"),
                     ("Sweep heatmap", "not a sweep"), ("Budget curve", "not a sweep over campaign.budget")]
     _network_and_ranking(rep, folder, source)
-    rows = [(name, v["mean"], v["ci95"][0], v["ci95"][1]) for name, v in m.items()]
     rep.table = pd.DataFrame(rows, columns=["metric", "mean", "ci95_low", "ci95_high"])
     rep.table_title = "Metrics (mean and 95% interval over replicates)"
     rep.config, rep.command = _hydra_files(folder, s.get("config"))
@@ -143,29 +402,20 @@ def run_report(folder: Path) -> Report:
 
 def comparison_report(folder: Path) -> Report:
     rep = Report(folder, "comparison")
-    table = pd.read_csv(folder / "comparison.csv")
-    summary = json.loads((folder / "summary.json").read_text())
-    series = {name: pd.read_parquet(folder / name / "timeseries.parquet") for name in table.scenario}
+    table = read_table(folder / "comparison.csv", COMPARISON_COLUMNS + AMPLIFICATION)
+    if table.empty:
+        raise DataError(f"{folder / 'comparison.csv'}: no scenario rows (truncated?)")
+    path = folder / "summary.json"
+    summary = read_json(path)
+    with malformed(path):
+        budget, replicates, seed = float(summary["budget"]), int(summary["replicates"]), summary["seed"]
+    table["scenario"] = table.scenario.astype(str)
+    series = {name: read_series(folder / name / "timeseries.parquet") for name in table.scenario}
     ranked = table.sort_values("useful_reach_mean", ascending=False)
     best = ranked.iloc[0]
-    other = table[table.kind == "mass"].iloc[0] if (table.kind == "mass").any() and best.kind != "mass" \
-        else ranked.iloc[1]
-    ratio = paired_ratio(final_values(series[best.scenario], "useful_reach"),
-                         final_values(series[other.scenario], "useful_reach"))
-    budget = summary["budget"]
-    what = "mass impressions" if other.kind == "mass" else f"'{other.scenario}'"
-    if ratio and (ratio[1] > 1.0 or ratio[2] < 1.0):
-        rep.headline = (f"'{best.scenario}' reaches {ratio[0]:.2f}x as many of the target as {what} at the same "
-                        f"{budget:,.0f} budget (95% interval {ratio[1]:.2f}x to {ratio[2]:.2f}x): "
-                        f"{best.useful_reach_mean:,.0f} against {other.useful_reach_mean:,.0f} useful contacts.")
-    elif ratio:      # the interval includes 1: no winner is named
-        rep.headline = (f"'{best.scenario}' and {what} are not distinguishable on useful reach at the same "
-                        f"{budget:,.0f} budget: ratio {ratio[0]:.2f}x, 95% interval {ratio[1]:.2f}x to "
-                        f"{ratio[2]:.2f}x ({best.useful_reach_mean:,.0f} against {other.useful_reach_mean:,.0f} "
-                        "useful contacts).")
-    else:
-        rep.headline = f"'{best.scenario}' has the largest useful reach ({best.useful_reach_mean:,.0f})."
-    source = F.source_line(int(summary["replicates"]), summary["seed"], " Scenarios share random streams (paired).")
+    rep.headline = comparison_headline({name: final_values(frame, "useful_reach") for name, frame in series.items()},
+                                       dict(zip(table.scenario, table.kind)), budget)
+    source = F.source_line(replicates, seed, " Scenarios share random streams (paired).")
     fig, drawn = F.diffusion(series, source, "How the message spreads, per strategy")
     rep.figures.append(("diffusion", "Diffusion curves", "Mean over replicates with 95% bands, one line per "
                         "strategy.", fig))
@@ -176,12 +426,9 @@ def comparison_report(folder: Path) -> Report:
     rep.drawn["strategies"] = drawn
     rep.missing += [("Sweep heatmap", "not a sweep"), ("Budget curve", "not a sweep over campaign.budget")]
     _network_and_ranking(rep, folder / best.scenario, source, ranking_folder=folder)
-    cols = ["scenario", "kind", "strategy", "spent_mean", "useful_reach_mean", "useful_reach_ci95_low",
-            "useful_reach_ci95_high", "reach_mean", "adoptions_mean", "useful_adoptions_mean",
-            "cost_per_useful_contact_mean", "relays_mean"]
-    rep.table = ranked[cols]
+    rep.table = ranked[list(COMPARISON_COLUMNS[:10]) + ["cost_per_useful_contact_mean", "relays_mean"]]
     rep.table_title = "Strategies ranked by useful reach (means; 95% interval of useful reach)"
-    first = json.loads((folder / best.scenario / "summary.json").read_text()).get("config")
+    first = read_json(folder / best.scenario / "summary.json").get("config")
     rep.config, rep.command = _hydra_files(folder, first)
     return rep
 
@@ -192,28 +439,50 @@ def _swept(table: pd.DataFrame) -> list[str]:
             and table[c].nunique(dropna=True) > 1]
 
 
+def sweep_finals(folder: Path, done: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, dict, bool]:
+    """Per finished row of sweep.csv, the per-replicate finals of `metric` read from its job's
+    timeseries.parquet; rows of comparison jobs get the id job/scenario. Returns (jobs with a
+    unique `job` id, finals by id, whether rows are scenarios of comparison jobs)."""
+    if metric not in PAIRED_COLUMN:
+        raise DataError(f"metric {metric}: the sweep headline needs per-replicate finals, kept for "
+                        f"{', '.join(PAIRED_COLUMN)}")
+    jobs, finals, scenarios = done.copy(), {}, False
+    ids = []
+    for row in done.itertuples(index=False):
+        job_dir = folder / str(row.job)
+        if (job_dir / "comparison.csv").exists():
+            scenarios = True
+            job_dir, ident = job_dir / str(row.scenario), f"{row.job}/{row.scenario}"
+        else:
+            ident = str(row.job)
+        finals[ident] = final_values(read_series(job_dir / "timeseries.parquet"), PAIRED_COLUMN[metric])
+        ids.append(ident)
+    jobs["job"] = ids
+    return jobs, finals, scenarios
+
+
 def sweep_report(folder: Path, metric: str = "useful_reach") -> Report:
     rep = Report(folder, "sweep")
-    table = pd.read_csv(folder / "sweep.csv")
+    table = read_sweep_table(folder, metric)
     done = table[table.status == "done"]
     failed = table[table.status != "done"]
     params = _swept(done)
+    best = None
     if done.empty:
         rep.headline = f"No job of this sweep completed ({len(failed)} failed or incomplete)."
     else:
-        best = done.sort_values(f"{metric}_mean", ascending=False).iloc[0]
-        worst = done.sort_values(f"{metric}_mean").iloc[0]
-        setting = ", ".join(f"{p}={best[p]}" for p in params) or best.job
-        rep.headline = (f"Best of {len(done)} combinations for {metric.replace('_', ' ')}: {setting}, "
-                        f"{best[f'{metric}_mean']:,.0f} (95% interval {best[f'{metric}_ci95_low']:,.0f} to "
-                        f"{best[f'{metric}_ci95_high']:,.0f}), against {worst[f'{metric}_mean']:,.0f} for the "
-                        f"worst" + (f"; {len(failed)} jobs failed." if len(failed) else "."))
+        jobs, finals, scenarios = sweep_finals(folder, done, metric)
+        axes = params + (["scenario"] if scenarios and jobs.scenario.nunique() > 1 else [])
+        rep.headline = sweep_headline(jobs, finals, axes, metric, unfinished=len(failed))
+        choices = [a for a in axes if a not in NOT_CHOICES and a != BUDGET]
+        leading = rank_combinations(jobs, finals, choices)[0][2]   # its job with the highest mean is drawn
+        best = max(jobs.job, key=lambda j: (j in leading, float(np.mean(finals[j]))))
     multirun = folder / "multirun.yaml"
-    cfg = yaml.safe_load(multirun.read_text()) if multirun.exists() else {}
-    reps_ = cfg.get("run", {}).get("replicates", "?")
+    cfg = (read_yaml(multirun) if multirun.exists() else {}) or {}
+    reps_ = cfg.get("run", {}).get("replicates", "?") if isinstance(cfg, dict) else "?"
     source = F.source_line(reps_, "per job (run.seed)")
     # axes for the strategist's choices; seeds (other worlds) are averaged over unless nothing else varies
-    choices = [p for p in params if p != "run.seed"]
+    choices = [p for p in params if p not in NOT_CHOICES]
     grid_params = sorted(choices, key=lambda p: -done[p].nunique()) + ([p for p in params if p == "run.seed"]
                                                                       if len(choices) < 2 else [])
     if len(grid_params) >= 2:
@@ -221,34 +490,33 @@ def sweep_report(folder: Path, metric: str = "useful_reach") -> Report:
         facet = grid_params[2] if len(grid_params) >= 3 else None
         fig, drawn = F.sweep_heatmap(done, metric, x, y, facet, source)
         rep.figures.append(("heatmap", "Sweep heatmap", f"Mean {metric.replace('_', ' ')} for each {x} x {y}"
-                            + (f", one panel per {facet}" if facet else "") + "; other parameters averaged; best "
-                            "cell outlined.", fig))
+                            + (f", one panel per {facet}" if facet else "") + "; other parameters averaged; "
+                            "highest mean outlined (see the headline for what is distinguishable).", fig))
         rep.drawn["heatmap"] = drawn
     else:
         rep.missing.append(("Sweep heatmap", "fewer than two parameters took several values"))
-    if "campaign.budget" in params:
+    if BUDGET in params:
         group = next((p for p in ("campaign", "campaign.strategy", "campaign.kind") if p in params), None)
-        fig, drawn = F.budget_curve(done, "campaign.budget", group or "scenario", metric, source)
+        fig, drawn = F.budget_curve(done, BUDGET, group or "scenario", metric, source)
         rep.figures.append(("budget", "Budget curve", f"{metric.replace('_', ' ').capitalize()} against budget, "
                             "one line per strategy (95% intervals).", fig))
         rep.drawn["budget"] = drawn
     else:
         rep.missing.append(("Budget curve", "the sweep did not vary campaign.budget"))
-    if not done.empty:
-        best_dir = folder / best.job
-        if (best_dir / "timeseries.parquet").exists():
-            fig, drawn = F.diffusion({best.job: pd.read_parquet(best_dir / "timeseries.parquet")}, source,
-                                     "How the message spreads in the best combination")
-            rep.figures.insert(0, ("diffusion", "Diffusion curves", "The best combination's curves: mean over "
-                                   "replicates with 95% bands.", fig))
-            rep.drawn["diffusion"] = drawn
+    if best is not None:
+        best_dir = folder / best
+        fig, drawn = F.diffusion({best: read_series(best_dir / "timeseries.parquet")}, source,
+                                 "How the message spreads in the leading combination")
+        rep.figures.insert(0, ("diffusion", "Diffusion curves", "The leading combination's curves (its job with "
+                               f"the highest {metric.replace('_', ' ')}): mean over replicates with 95% bands.", fig))
+        rep.drawn["diffusion"] = drawn
         if "campaign" in params:
             bars = done.groupby("campaign")[[c for c in done.columns if c.endswith(("_mean", "_ci95_low",
                                                                                     "_ci95_high"))]].mean()
             bars = bars.reset_index().rename(columns={"campaign": "scenario"})
             fig, drawn = F.strategy_bars(bars, source + " Averaged over the other parameters.",
-                                         float(done.get("campaign.budget", pd.Series([np.nan])).mean())
-                                         if "campaign.budget" in done else float("nan"))
+                                         float(done.get(BUDGET, pd.Series([np.nan])).mean())
+                                         if BUDGET in done else float("nan"))
             rep.figures.insert(1, ("strategies", "Targeted vs mass", "Per campaign, averaged over the other swept "
                                    "parameters.", fig))
             rep.drawn["strategies"] = drawn
@@ -258,7 +526,7 @@ def sweep_report(folder: Path, metric: str = "useful_reach") -> Report:
     rep.table = done.sort_values(f"{metric}_mean", ascending=False)[
         params + [f"{metric}_mean", f"{metric}_ci95_low", f"{metric}_ci95_high", "spent_mean"]].head(30)
     rep.table_title = f"Combinations ranked by {metric.replace('_', ' ')} (top 30)"
-    task = cfg.get("hydra", {}).get("overrides", {}).get("task", [])
+    task = cfg.get("hydra", {}).get("overrides", {}).get("task", []) if isinstance(cfg, dict) else []
     rep.config = multirun.read_text() if multirun.exists() else ""
     rep.command = "python -m sim.run -m " + " ".join(str(t) for t in task)
     return rep
@@ -281,7 +549,7 @@ h1{font-size:1.6em}.headline{font-size:1.5em;line-height:1.4;background:#eef5fb;
 padding:.6em 1em}figure{margin:2em 0}img{width:100%;height:auto;border:1px solid #ddd}figcaption{font-size:1.05em;
 color:#444}table{border-collapse:collapse;font-size:.95em}td,th{border:1px solid #ccc;padding:.3em .6em;
 text-align:right}th{background:#f3f3f3}pre{background:#f7f7f7;padding:1em;overflow-x:auto;font-size:.85em}
-.missing{color:#7a4b00}"""
+.missing{color:#7a4b00}.warning{font-size:1.2em;background:#fdecea;border-left:8px solid #D55E00;padding:.6em 1em}"""
 
 CHECK_IMAGES = ("<script>window.addEventListener('load',function(){var i=Array.prototype.slice.call(document.images);"
                 "document.body.setAttribute('data-images',i.length);document.body.setAttribute('data-broken',"
@@ -301,7 +569,9 @@ def write_report(rep: Report) -> dict[str, Path]:
             cover = plt.figure(figsize=(11.69, 8.27))
             cover.text(0.05, 0.92, f"influsim report: {folder.name}", fontsize=20, weight="bold", parse_math=False)
             import textwrap
-            cover.text(0.05, 0.80, "\n".join(textwrap.wrap(rep.headline, 95)), fontsize=14, va="top", parse_math=False)
+            warning = [""] + textwrap.wrap(f"WARNING: {rep.warning}", 95) if rep.warning else []
+            cover.text(0.05, 0.80, "\n".join(textwrap.wrap(rep.headline, 95) + warning), fontsize=14, va="top",
+                       parse_math=False)
             lines = [f"- {t}: {c}" for _, t, c, _ in rep.figures] + [f"- missing: {t} ({r})" for t, r in rep.missing]
             cover.text(0.05, 0.55, "\n".join(textwrap.shorten(x, 150) for x in lines), fontsize=10, va="top",
                        parse_math=False)
@@ -340,7 +610,8 @@ def write_report(rep: Report) -> dict[str, Path]:
     page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>influsim report: "
             f"{html.escape(folder.name)}</title><style>{STYLE_CSS}</style></head><body>"
             f"<h1>influsim report: {html.escape(rep.kind)} <code>{html.escape(folder.name)}</code></h1>"
-            f"<p class='headline' id='headline'>{html.escape(rep.headline)}</p>" + "".join(blocks)
+            + (f"<p class='warning' id='warning'>{html.escape(rep.warning)}</p>" if rep.warning else "")
+            + f"<p class='headline' id='headline'>{html.escape(rep.headline)}</p>" + "".join(blocks)
             + (f"<h2>Figures not drawn</h2><ul class='missing'>{missing}</ul>" if missing else "")
             + (f"<h2>{html.escape(rep.table_title)}</h2>{_table_html(rep.table)}" if rep.table is not None else "")
             + f"<h2>Command</h2><pre>{html.escape(rep.command)}</pre>"
@@ -349,23 +620,33 @@ def write_report(rep: Report) -> dict[str, Path]:
     return files
 
 
-def build_report(folder: str | Path) -> tuple[Report, dict[str, Path]]:
+def build_report(folder: str | Path, partial: bool | None = None) -> tuple[Report, dict[str, Path]]:
+    """Report a run, comparison or sweep folder. A run or comparison without done.json is refused
+    (DataError) with `partial=False`, reported with a "PARTIAL:" headline and a warning with
+    `partial=True`; `partial=None` (Python callers that know the folder is complete, such as sim.run
+    reporting its own run before it writes done.json) does not ask for done.json."""
     folder = Path(folder)
     kind = folder_kind(folder)
+    warning = completeness(folder, kind, partial)
     rep = {"run": run_report, "comparison": comparison_report, "sweep": sweep_report}[kind](folder)
+    if warning:
+        rep.warning = warning
+        rep.headline = f"PARTIAL: the folder is incomplete (no {DONE}). " + rep.headline
     return rep, write_report(rep)
 
 
+USAGE = ("Write report.html, report.pdf and the figures (fig_*.png, fig_*.svg) of a run, comparison or sweep "
+         "folder. A run or comparison folder must hold done.json (written when it finished).")
+
+
 def main(argv=None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m sim.report <run, experiment or sweep folder>", file=sys.stderr)
-        sys.exit(2)
-    try:
-        rep, files = build_report(argv[0])
-    except FileNotFoundError as err:
-        print(f"influsim: error: {err}", file=sys.stderr)
-        sys.exit(2)
+    parser = CommandLine("python -m sim.report", USAGE)
+    parser.add_argument("folder", type=Path, help="a run, comparison (experiment) or sweep folder")
+    parser.add_argument("--partial", action="store_true",
+                        help="report a run or comparison folder without done.json (killed or unfinished); the "
+                             "headline then starts with PARTIAL")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    rep, files = exit_on_user_error(build_report, args.folder, args.partial)
     print(rep.headline)
     print(f"influsim: report in {files['html']} (and report.pdf, {len(rep.figures)} figures as PNG and SVG)")
 

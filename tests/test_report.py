@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
-from sim.report import build_report, final_values, paired_ratio
+from sim.jobs import write_done
+from sim.report import build_report
 from sim.run import run_scenario
 
 from .conftest import compose_config, run_cli
@@ -30,10 +32,25 @@ def stored_mean(series: pd.DataFrame, column: str) -> np.ndarray:
     return total.groupby("hour")[column].mean().to_numpy()
 
 
+def stored_finals(path: Path, column: str = "useful_reach") -> np.ndarray:
+    """Per-replicate values at the last hour (message 'all'), read straight from timeseries.parquet."""
+    series = pd.read_parquet(path)
+    last = series[(series.message == "all") & (series.hour == series.hour.max())]
+    return last.sort_values("replicate")[column].to_numpy(dtype=float)
+
+
+def t_ci(values) -> tuple[float, float, float]:
+    values = np.asarray(values, dtype=float)
+    low, high = stats.ttest_1samp(values, 0.0).confidence_interval(0.95)
+    return float(values.mean()), float(low), float(high)
+
+
 def test_run_report_draws_the_stored_data(tmp_path):
     cfg = compose_config("population=small", "run.replicates=4", "run.hours=72")
     run_scenario(cfg, tmp_path)
-    rep, files = build_report(tmp_path)
+    write_done(tmp_path, [], [], 0.0)                     # as the command line does: the run is complete
+    rep, files = build_report(tmp_path, partial=False)
+    assert not rep.warning and not rep.headline.startswith("PARTIAL")
     series = pd.read_parquet(tmp_path / "timeseries.parquet")
     for column in ("reach", "useful_reach", "adopted"):
         assert np.allclose(rep.drawn["diffusion"][f"{column}:default"], stored_mean(series, column))
@@ -57,18 +74,23 @@ def test_run_report_draws_the_stored_data(tmp_path):
 def test_comparison_report_headline_and_bars(tmp_path):
     cfg = compose_config("experiment=targeted_vs_mass", "population=small", "run.replicates=4", "run.hours=72")
     run_scenario(cfg, tmp_path)
-    rep, _ = build_report(tmp_path)
+    with pytest.raises(ValueError, match="has no done.json: the run did not finish"):
+        build_report(tmp_path, partial=False)
+    write_done(tmp_path, [], [], 0.0)
+    rep, _ = build_report(tmp_path, partial=False)
     table = pd.read_csv(tmp_path / "comparison.csv")
     assert np.allclose(rep.drawn["strategies"]["useful_reach"], table.useful_reach_mean)
     best = table.sort_values("useful_reach_mean", ascending=False).iloc[0]
     other = "mass" if best.scenario != "mass" else table.sort_values("useful_reach_mean").iloc[-2].scenario
-    ratio = paired_ratio(final_values(pd.read_parquet(tmp_path / best.scenario / "timeseries.parquet"),
-                                      "useful_reach"),
-                         final_values(pd.read_parquet(tmp_path / other / "timeseries.parquet"), "useful_reach"))
-    assert f"{ratio[0]:.2f}x" in rep.headline and f"{ratio[1]:.2f}x to {ratio[2]:.2f}x" in rep.headline
+    best_finals = stored_finals(tmp_path / best.scenario / "timeseries.parquet")
+    other_finals = stored_finals(tmp_path / other / "timeseries.parquet")
+    m, low, high = (np.exp(v) for v in t_ci(np.log(best_finals / other_finals)))   # geometric mean ratio
+    shown = f"{m:.2f}x", f"{low:.2f}x", f"{high:.2f}x"
+    assert shown[0] in rep.headline and f"{shown[1]} to {shown[2]}" in rep.headline
     assert f"same {cfg.campaign.budget:,.0f} budget" in rep.headline
-    supported = ratio[1] > 1.0 or ratio[2] < 1.0          # a winner is named only if the interval excludes 1
-    assert ("not distinguishable" in rep.headline) == (not supported)
+    supported = float(shown[1][:-1]) > 1.0 or float(shown[2][:-1]) < 1.0   # as printed, the interval excludes 1
+    assert rep.headline.startswith(f"'{best.scenario}' reaches") == supported
+    assert ("are not distinguishable on useful reach" in rep.headline) == (not supported)
     for name in table.scenario:
         series = pd.read_parquet(tmp_path / name / "timeseries.parquet")
         assert np.allclose(rep.drawn["diffusion"][f"useful_reach:{name}"], stored_mean(series, "useful_reach"))
@@ -78,7 +100,7 @@ def test_comparison_report_headline_and_bars(tmp_path):
 @pytest.mark.slow
 def test_sweep_report_heatmap_and_budget_curve(tmp_path):
     sweep_dir = tmp_path / "sweep"
-    proc = run_cli("-m", "population=small", "run.replicates=2", "run.hours=48", "campaign=mass,targeted",
+    proc = run_cli("-m", "population=small", "run.replicates=3", "run.hours=48", "campaign=mass,targeted",
                    "campaign.budget=100,300", "timing=burst,peak", f"hydra.sweep.dir={sweep_dir}")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert f"report: {sweep_dir / 'report.html'}" in proc.stdout
@@ -97,9 +119,33 @@ def test_sweep_report_heatmap_and_budget_curve(tmp_path):
     for name, curve in rep.drawn["budget"].items():
         expected = table[table.campaign == name].groupby("campaign.budget").useful_reach_mean.mean()
         assert np.allclose(curve.to_numpy(), expected.to_numpy())
-    best = table.sort_values("useful_reach_mean", ascending=False).iloc[0]
-    assert f"{best.useful_reach_mean:,.0f}" in rep.headline
     assert {"heatmap", "budget", "diffusion", "strategies"} <= {name for name, *_ in rep.figures}
+    # the headline: campaign x timing compared (averaged over budgets, paired per replicate); the
+    # budget never wins, it is reported as returns per extra 100 euros
+    choices = [c for c in table.columns if c in ("campaign", "timing")]
+    combos = table.groupby(choices).useful_reach_mean.mean().sort_values(ascending=False)
+    (first, first_mean), (second, second_mean) = list(combos.items())[:2]
+    finals = {tuple(row[c] for c in choices) + (row["campaign.budget"],):
+              stored_finals(sweep_dir / row.job / "timeseries.parquet") for _, row in table.iterrows()}
+    units = np.mean([finals[first + (b,)] - finals[second + (b,)] for b in (100, 300)], axis=0)
+    m, low, high = t_ci(units)
+    named = [", ".join(f"{c}={v}" for c, v in zip(choices, combo)) for combo in (first, second)]
+    said = re.search(rf"On useful reach, {re.escape(named[0])} (is best|and {re.escape(named[1])} are not "
+                     rf"distinguishable).*?(?:by|difference) (-?[\d,.]+),? \(?95% interval (-?[\d,.]+) to "
+                     rf"(-?[\d,.]+), paired over 3 replicates", rep.headline)
+    assert said, rep.headline
+    printed = [float(x.replace(",", "")) for x in said.groups()[1:]]
+    tolerance = 0.5 * 10 ** -max(len(x.split(".")[1]) if "." in x else 0 for x in said.groups()[1:]) + 1e-9
+    assert np.allclose(printed, [m, low, high], atol=tolerance, rtol=0)
+    assert (said.group(1) == "is best") == (printed[1] > 0 or printed[2] < 0)
+    assert f"{first_mean:,.0f}" in rep.headline and f"{second_mean:,.0f}" in rep.headline
+    gain = np.mean([finals[c + (300,)] - finals[c + (100,)] for c in combos.index], axis=0) / 2
+    m, low, high = t_ci(gain)
+    said = re.search(r"Budget: each extra 100 euros added (-?[\d,.]+) to useful reach between 100 and 300 "
+                     r"\(95% interval (-?[\d,.]+) to (-?[\d,.]+)", rep.headline)
+    assert said, rep.headline
+    assert np.allclose([float(x.replace(",", "")) for x in said.groups()], [m, low, high], atol=0.5, rtol=0)
+    assert "campaign.budget=" not in rep.headline
 
 
 @pytest.fixture

@@ -1,0 +1,200 @@
+"""Honest headlines on constructed data: a winner is named only when the paired 95% interval
+excludes no difference (as printed); seeds, replicates and budgets are never winners. The
+expected intervals are derived here with numpy and scipy, not through sim.report."""
+import math
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim.report import comparison_headline, sweep_headline
+
+REPLICATES = 10
+
+
+def ci(values) -> tuple[float, float, float]:
+    """Mean and 95% interval of the mean, straight from scipy's one-sample t test."""
+    values = np.asarray(values, dtype=float)
+    low, high = stats.ttest_1samp(values, 0.0).confidence_interval(0.95)
+    return float(values.mean()), float(low), float(high)
+
+
+def standard(n: int, seed: int) -> np.ndarray:
+    """n numbers with mean exactly 0 and sd exactly 1 (so an interval's width is set by the test)."""
+    z = np.random.default_rng(seed).normal(size=n)
+    return (z - z.mean()) / z.std(ddof=1)
+
+
+def ratio_text(a, b) -> str:
+    m, low, high = ci(np.log(np.asarray(a) / np.asarray(b)))
+    return f"ratio {math.exp(m):.2f}x, 95% interval {math.exp(low):.2f}x to {math.exp(high):.2f}x"
+
+
+# ---------------------------------------------------------------- comparisons
+BASE = 3000 + 400 * standard(REPLICATES, 1)        # the replicates' shared luck (common random numbers)
+
+
+def test_identical_scenarios_up_to_noise_are_not_distinguishable():
+    mass = BASE.copy()
+    hybrid = BASE * (1 + 0.01 * standard(REPLICATES, 2)) + 5          # a hair above on average
+    headline = comparison_headline({"hybrid": hybrid, "mass": mass}, {"hybrid": "hybrid", "mass": "mass"}, 300)
+    assert headline.startswith("'hybrid' and mass impressions are not distinguishable on useful reach at the "
+                               "same 300 budget")
+    assert ratio_text(hybrid, mass) in headline
+    assert "reaches" not in headline
+
+
+def test_clearly_separated_scenarios_name_the_winner():
+    mass = BASE.copy()
+    hybrid = BASE * 1.2 * (1 + 0.01 * standard(REPLICATES, 3))
+    headline = comparison_headline({"mass": mass, "hybrid": hybrid}, {"hybrid": "hybrid", "mass": "mass"}, 300)
+    m, low, high = ci(np.log(hybrid / mass))
+    assert math.exp(low) > 1.05
+    assert headline.startswith(f"'hybrid' reaches {math.exp(m):.2f}x as many of the target as mass impressions "
+                               f"at the same 300 budget (95% interval {math.exp(low):.2f}x to "
+                               f"{math.exp(high):.2f}x): {hybrid.mean():,.0f} against {mass.mean():,.0f}")
+    assert "not distinguishable" not in headline
+
+
+def test_an_interval_printed_as_touching_one_is_never_a_win():
+    """Exactly, the interval lies above 1; printed to two decimals it reads 1.00x to 1.01x."""
+    n = 20
+    logs = math.log(1.0075) + 0.0096 * standard(n, 4)
+    mass = np.full(n, 2000.0) + 300 * standard(n, 5)
+    hybrid = mass * np.exp(logs)
+    _, low, high = ci(logs)
+    assert math.exp(low) > 1.0 and f"{math.exp(low):.2f}x to {math.exp(high):.2f}x" == "1.00x to 1.01x"
+    headline = comparison_headline({"hybrid": hybrid, "mass": mass}, {"hybrid": "hybrid", "mass": "mass"}, 300)
+    assert "not distinguishable" in headline and "reaches" not in headline
+    assert "95% interval 1.00x to 1.01x" in headline
+
+
+def test_the_leading_options_are_named_and_a_clear_loser_is_not():
+    mass = BASE.copy()
+    greedy = BASE * (1 + 0.01 * standard(REPLICATES, 6)) + 10
+    hybrid = BASE * (1 + 0.01 * standard(REPLICATES, 7)) + 20
+    random = BASE * 0.3
+    finals = {"mass": mass, "targeted_greedy": greedy, "hybrid": hybrid, "targeted_random": random}
+    kinds = {"mass": "mass", "targeted_greedy": "targeted", "hybrid": "hybrid", "targeted_random": "targeted"}
+    headline = comparison_headline(finals, kinds, 500)
+    assert headline.startswith("'hybrid', 'targeted_greedy' and mass impressions are not distinguishable")
+    assert ratio_text(hybrid, mass) in headline
+    assert "targeted_random" not in headline
+
+
+def test_a_winner_over_mass_with_a_tied_runner_up_says_so():
+    mass = BASE.copy()
+    hybrid = BASE * 1.3 * (1 + 0.01 * standard(REPLICATES, 8))
+    greedy = hybrid * (1 + 0.01 * standard(REPLICATES, 9))
+    headline = comparison_headline({"mass": mass, "hybrid": hybrid, "greedy": greedy},
+                                   {"mass": "mass", "hybrid": "hybrid", "greedy": "targeted"}, 300)
+    leader = "hybrid" if hybrid.mean() > greedy.mean() else "greedy"
+    assert headline.startswith(f"'{leader}' reaches")
+    other = "greedy" if leader == "hybrid" else "hybrid"
+    assert headline.endswith(f"'{other}' is not distinguishable from it.")
+
+
+# ---------------------------------------------------------------- sweeps
+def sweep_jobs(axes: dict, final) -> tuple[pd.DataFrame, dict]:
+    """Every combination of `axes` as a job; `final(row) -> per-replicate finals`."""
+    grid = pd.MultiIndex.from_product(list(axes.values()), names=list(axes)).to_frame(index=False)
+    grid.insert(0, "job", [",".join(f"{k}={v}" for k, v in row.items()) for _, row in grid.iterrows()])
+    return grid, {row.job: np.asarray(final(row), dtype=float) for _, row in grid.iterrows()}
+
+
+WORLD = {0: 1000.0, 1: 5000.0, 2: 1500.0}                             # world 1 is by far the best
+LUCK = {seed: 200 * standard(REPLICATES, 10 + seed) for seed in WORLD}   # shared by the jobs of a world
+
+
+def test_a_sweep_where_a_seed_is_best_but_the_choices_tie_names_no_seed():
+    noise = {(c, s): 12 * standard(REPLICATES, 20 + 3 * s + i) + 0.7 * i for i, c in enumerate("ab") for s in WORLD}
+    jobs, finals = sweep_jobs({"campaign": ["a", "b"], "run.seed": list(WORLD)},
+                              lambda r: WORLD[r["run.seed"]] + LUCK[r["run.seed"]] + noise[(r.campaign, r["run.seed"])])
+    headline = sweep_headline(jobs, finals, ["campaign", "run.seed"])
+    first, second = sorted("ab", key=lambda c: -np.mean([finals[f"campaign={c},run.seed={s}"] for s in WORLD]))
+    units = np.concatenate([finals[f"campaign={first},run.seed={s}"] - finals[f"campaign={second},run.seed={s}"]
+                            for s in WORLD])
+    m, low, high = ci(units)
+    assert high - low >= 10 and low < 0 < high
+    assert headline.startswith(f"On useful reach, campaign={first} and campaign={second} are not distinguishable "
+                               f"(difference {m:,.0f}, 95% interval {low:,.0f} to {high:,.0f}, paired over "
+                               f"{units.size} replicates;")
+    assert "over 3 worlds (run.seed)" in headline
+    assert "run.seed=" not in headline and "best" not in headline
+
+
+def test_a_sweep_with_a_clearly_better_choice_names_it():
+    jobs, finals = sweep_jobs({"campaign": ["mass", "targeted"], "timing": ["burst", "peak"], "run.seed": [0, 1]},
+                              lambda r: WORLD[r["run.seed"]] + LUCK[r["run.seed"]]
+                              + (120 if (r.campaign, r.timing) == ("targeted", "peak") else 0)
+                              + (60 if r.timing == "burst" else 0)
+                              + 15 * standard(REPLICATES, zlib.crc32(r.job.encode())))
+    headline = sweep_headline(jobs, finals, ["campaign", "timing", "run.seed"])
+    best = ["campaign=targeted,timing=peak,run.seed=0", "campaign=targeted,timing=peak,run.seed=1"]
+    second = max(([f"campaign={c},timing=burst,run.seed={s}" for s in (0, 1)] for c in ("mass", "targeted")),
+                 key=lambda pair: np.mean([finals[j] for j in pair]))     # the runner-up: mass or targeted, burst
+    units = np.concatenate([finals[b] - finals[s] for b, s in zip(best, second)])
+    m, low, high = ci(units)
+    assert low > 20 and high - low >= 10
+    name = second[0].rsplit(",", 1)[0].replace(",", ", ")
+    assert headline.startswith(f"On useful reach, campaign=targeted, timing=peak is best: "
+                               f"{np.mean([finals[j] for j in best]):,.0f} on average over 2 worlds (run.seed), "
+                               f"ahead of {name} ({np.mean([finals[j] for j in second]):,.0f}) by {m:,.0f} "
+                               f"(95% interval {low:,.0f} to {high:,.0f}, paired over {units.size} replicates).")
+
+
+def test_a_budget_sweep_speaks_of_returns_per_extra_euro():
+    gain = {100: 0.0, 300: 400.0, 1000: 400.7}                          # flat above 300
+    jobs, finals = sweep_jobs({"campaign.budget": [100, 300, 1000], "run.seed": [0, 1]},
+                              lambda r: WORLD[r["run.seed"]] + LUCK[r["run.seed"]] + gain[r["campaign.budget"]]
+                              + 20 * standard(REPLICATES, 40 + r["campaign.budget"] + r["run.seed"]))
+    headline = sweep_headline(jobs, finals, ["campaign.budget", "run.seed"])
+    steps = []
+    for low_b, high_b in [(100, 300), (300, 1000)]:
+        units = np.concatenate([(finals[f"campaign.budget={high_b},run.seed={s}"]
+                                 - finals[f"campaign.budget={low_b},run.seed={s}"]) * 100 / (high_b - low_b)
+                                for s in (0, 1)])
+        steps.append(ci(units))
+    (m1, l1, h1), (m2, l2, h2) = steps
+    assert h1 - l1 >= 10 and l1 > 0 and 1 <= h2 - l2 < 10 and l2 < 0 < h2
+    assert headline.startswith(f"Budget: each extra 100 euros added {m1:,.0f} to useful reach between 100 and 300 "
+                               f"(95% interval {l1:,.0f} to {h1:,.0f}); {m2:,.1f} between 300 and 1,000 (95% "
+                               f"interval {l2:,.1f} to {h2:,.1f}, not distinguishable from no change), averaged over 2 "
+                               "worlds (run.seed).")
+    assert "best" not in headline and "campaign.budget=" not in headline
+
+
+def test_choices_under_a_budget_sweep_are_paired_per_world_and_replicate():
+    """Two strategies at three budgets: the strategy difference of one (world, replicate) is averaged
+    over the budgets before the interval, so the budget levels are not counted as independent."""
+    gain = {100: 0.0, 300: 300.0, 1000: 600.0}
+    edge = {100: 30.0, 300: 0.0, 1000: 15.0}
+    jobs, finals = sweep_jobs({"campaign": ["mass", "targeted"], "campaign.budget": [100, 300, 1000],
+                               "run.seed": [0, 1]},
+                              lambda r: WORLD[r["run.seed"]] + LUCK[r["run.seed"]] + gain[r["campaign.budget"]]
+                              + (edge[r["campaign.budget"]] if r.campaign == "targeted" else 0)
+                              + 5 * standard(REPLICATES, 60 + r["campaign.budget"] + r["run.seed"]
+                                             + (7 if r.campaign == "mass" else 0)))
+    headline = sweep_headline(jobs, finals, ["campaign", "campaign.budget", "run.seed"])
+    units = np.concatenate([np.mean([finals[f"campaign=targeted,campaign.budget={b},run.seed={s}"]
+                                     - finals[f"campaign=mass,campaign.budget={b},run.seed={s}"]
+                                     for b in (100, 300, 1000)], axis=0) for s in (0, 1)])
+    assert units.size == 2 * REPLICATES
+    m, low, high = ci(units)
+    d = 0 if high - low >= 10 else 1
+    assert f"by {m:,.{d}f} (95% interval {low:,.{d}f} to {high:,.{d}f}, paired over 20 replicates)" in headline
+    assert headline.startswith("On useful reach, campaign=targeted is best") and "over 2 worlds (run.seed) and " \
+        "3 budgets" in headline
+    assert "Budget: each extra 100 euros added" in headline and "campaign.budget=1000" not in headline
+
+
+@pytest.mark.parametrize("unfinished", [0, 3])
+def test_unfinished_jobs_are_mentioned(unfinished):
+    jobs, finals = sweep_jobs({"run.seed": [0, 1, 2]}, lambda r: WORLD[r["run.seed"]] + LUCK[r["run.seed"]])
+    headline = sweep_headline(jobs, finals, ["run.seed"], unfinished=unfinished)
+    means = [np.mean(finals[j]) for j in jobs.job]
+    assert headline.startswith(f"Only the world varied (run.seed): useful reach {np.mean(means):,.0f} on average "
+                               f"over 3 worlds (run.seed), from {min(means):,.0f} to {max(means):,.0f} by world")
+    assert ("3 jobs failed or did not finish" in headline) == bool(unfinished)
