@@ -11,14 +11,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
+from . import sweep  # noqa: F401  (registers hydra/sweeper=influsim, which configs/config.yaml selects)
 from .checks import validate
 from .config import Config, check_keys
 from .errors import ConfigError, DataError
 
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
 EXIT_BAD_INPUT = 2
+ConfigStore.instance().store(name="config_schema", node=Config)      # the schema configs/config.yaml extends
 FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
                     "--config-dir", "-cd", "--experimental-rerun", "--info", "-i"}
 

@@ -17,12 +17,10 @@ import time
 from pathlib import Path
 
 import hydra
-from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from . import sweep  # noqa: F401  (registers hydra/sweeper=influsim)
 from .command_line import CONFIG_DIR, explicit_run_dir, fail, order_arguments, precheck, to_config
 from .config import Config
 from .errors import ConfigError, DataError, OutputError, output_problem
@@ -33,7 +31,6 @@ from .numba_cache import repair as repair_numba_cache
 log = logging.getLogger("sim")
 __all__ = ["CONFIG_DIR", "fail", "main", "precheck", "run_scenario", "stable_sweep_dir", "to_config"]
 
-ConfigStore.instance().store(name="config_schema", node=Config)
 
 
 def run_scenario(cfg: Config, outdir: str | Path, progress=None, extras: bool = True) -> dict:
