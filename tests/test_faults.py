@@ -166,3 +166,20 @@ def test_a_corrupt_numba_cache_is_cleared_and_rebuilt(tmp_path):
     assert "is corrupt" in second.stderr and "cache cleared" in second.stderr
     same = [json.loads((tmp_path / d / "summary.json").read_text())["metrics"] for d in ("a", "b")]
     assert same[0] == same[1]
+
+
+@pytest.mark.slow
+def test_the_same_sweep_started_twice_runs_once(tmp_path):
+    sweep_dir = tmp_path / "sweep"
+    args = ["-m", "population=small", "run.replicates=40", "run.hours=168", "run.report=false",
+            "run.influencers=false", "run.seed=0,1,2,3", f"hydra.sweep.dir={sweep_dir}"]
+    first = _start(args, tmp_path)
+    deadline = time.time() + 120
+    while not (sweep_dir / ".influsim.lock").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    second = run_cli(*args)
+    assert second.returncode == 2
+    one_line(second.stderr, f"{sweep_dir} is being written by another influsim sweep (pid {first.pid})")
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err[-2000:]
+    assert len(list(sweep_dir.glob("*/done.json"))) == 4
