@@ -183,3 +183,28 @@ def test_the_same_sweep_started_twice_runs_once(tmp_path):
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err[-2000:]
     assert len(list(sweep_dir.glob("*/done.json"))) == 4
+
+
+def test_flags_may_follow_the_overrides(capsys):
+    """`python -m sim.run run.seed=3 --cfg job` prints the composed job configuration."""
+    try:
+        sim.run.main(["run.seed=3", "population=small", "--cfg", "job"])
+    except SystemExit as stop:
+        assert stop.code in (0, None)
+    out = capsys.readouterr().out
+    assert "seed: 3" in out and "consumers: 2000" in out
+
+
+@pytest.mark.slow
+def test_a_sweep_over_file_paths_keeps_one_folder_per_job_and_honours_report_false(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (data / name).write_text("".join(f"{i} {(i * 7 + 3) % 40}\n" for i in range(40)))
+    sweep_dir = tmp_path / "sweep"
+    proc = run_cli("-m", *QUICK[:-2], "run.report=false", "network=edgelist", "population.bloggers=2",
+                   f"network.path={data / 'a.txt'},{data / 'b.txt'}", f"hydra.sweep.dir={sweep_dir}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    jobs = [p for p in sweep_dir.iterdir() if p.is_dir()]
+    assert len(jobs) == 2 and all((job / "done.json").exists() for job in jobs)      # flat, not nested
+    assert not (sweep_dir / "report.html").exists()
