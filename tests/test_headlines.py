@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.report import comparison_headline, sweep_headline
+from sim.headlines import comparison_headline, sweep_headline
 
 REPLICATES = 10
 
