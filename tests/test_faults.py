@@ -109,6 +109,18 @@ def test_result_files_follow_the_umask(tmp_path):
 
 
 # ---------------------------------------------------------------- slow: real signals, a real numba cache
+def wait_for(condition, seconds: float) -> None:
+    deadline = time.time() + seconds
+    while not condition() and time.time() < deadline:
+        time.sleep(0.05)
+
+
+def sweep_args(sweep_dir, seeds: int, replicates: int) -> list[str]:
+    """A basic-launcher sweep over `seeds` worlds whose jobs take a second or so each."""
+    return ["-m", "population=small", f"run.replicates={replicates}", "run.hours=168", "run.report=false",
+            "run.influencers=false", "run.seed=" + ",".join(map(str, range(seeds))), f"hydra.sweep.dir={sweep_dir}"]
+
+
 def _start(args, tmp_path):
     return subprocess.Popen([sys.executable, "-m", "sim.run", *args], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -120,9 +132,7 @@ def test_an_interrupted_run_ends_with_one_line(tmp_path, sig, code):
     folder = tmp_path / "run"
     proc = _start(["population=small", "run.replicates=400", "run.hours=168", "run.report=false",
                    f"hydra.run.dir={folder}"], tmp_path)
-    deadline = time.time() + 120
-    while not (folder / ".influsim.lock").exists() and time.time() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: (folder / ".influsim.lock").exists(), 120)
     time.sleep(2.0)                                        # well inside the replicates
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=120)
@@ -135,12 +145,9 @@ def test_an_interrupted_run_ends_with_one_line(tmp_path, sig, code):
 @pytest.mark.slow
 def test_an_interrupted_sweep_ends_with_one_line_and_resumes(tmp_path):
     sweep_dir = tmp_path / "sweep"
-    args = ["-m", "population=small", "run.replicates=60", "run.hours=168", "run.report=false",
-            "run.influencers=false", "run.seed=0,1,2,3,4,5", f"hydra.sweep.dir={sweep_dir}"]
+    args = sweep_args(sweep_dir, seeds=6, replicates=60)
     proc = _start(args, tmp_path)
-    deadline = time.time() + 300
-    while len(list(sweep_dir.glob("*/done.json"))) < 2 and time.time() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: len(list(sweep_dir.glob("*/done.json"))) >= 2, 300)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err[-2000:]
@@ -171,18 +178,15 @@ def test_a_corrupt_numba_cache_is_cleared_and_rebuilt(tmp_path):
 @pytest.mark.slow
 def test_the_same_sweep_started_twice_runs_once(tmp_path):
     sweep_dir = tmp_path / "sweep"
-    args = ["-m", "population=small", "run.replicates=40", "run.hours=168", "run.report=false",
-            "run.influencers=false", "run.seed=0,1,2,3", f"hydra.sweep.dir={sweep_dir}"]
+    args = sweep_args(sweep_dir, seeds=6, replicates=200)
     first = _start(args, tmp_path)
-    deadline = time.time() + 120
-    while not (sweep_dir / ".influsim.lock").exists() and time.time() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: (sweep_dir / ".influsim.lock").exists(), 120)
     second = run_cli(*args)
     assert second.returncode == 2
     one_line(second.stderr, f"{sweep_dir} is being written by another influsim sweep (pid {first.pid})")
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err[-2000:]
-    assert len(list(sweep_dir.glob("*/done.json"))) == 4
+    assert len(list(sweep_dir.glob("*/done.json"))) == 6
 
 
 def test_flags_may_follow_the_overrides(capsys):
