@@ -183,6 +183,9 @@ CASES = [
     run("file", ["network=edgelist", "network.path={dir}/bigid.txt"], "line 2"),
     run("file", ["network=edgelist", "network.path={dir}/binary.bin"], "binary.bin"),
     run("file", ["network=edgelist", "network.path={dir}/a_dir"], "a_dir"),
+    run("file", ["network=edgelist", "network.path=/proc/self/mem"], "/proc/self/mem"),      # unreadable
+    run("file", ["network=edgelist", "network.path={dir}/edges.txt", "network.labels=/proc/self/mem"],
+        "/proc/self/mem"),
     run("file", ["network=edgelist", "network.path={dir}/edges.txt", "network.labels={dir}/missing.txt"],
         "missing.txt"),
     run("file", ["network=edgelist", "network.path={dir}/edges.txt", "network.labels={dir}/labels_bad.txt"],
