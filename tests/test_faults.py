@@ -122,8 +122,11 @@ def sweep_args(sweep_dir, seeds: int, replicates: int) -> list[str]:
 
 
 def _start(args, tmp_path):
+    """sim.run in its own process, SIGINT at its default as in a terminal (a test runner
+    started in the background may have it ignored, and children inherit that)."""
     return subprocess.Popen([sys.executable, "-m", "sim.run", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 @pytest.mark.slow
