@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import calendar
 from .actions import AdImpressions, AdReach, BrandPosts, SeedAgents, SponsoredPosts
 from .config import message_names
 from .kinds import CONSUMER
@@ -38,12 +39,13 @@ def plan_of(cfg) -> Plan:
 
 # ---------------------------------------------------------------- timing
 def launch_step(cfg) -> int:
-    """The hour (step) the campaign starts: timing.launch_day and timing.launch_hour."""
-    return cfg.timing.launch_day * 24 + (cfg.timing.launch_hour - cfg.run.start_hour) % 24
+    """The hour (step) the campaign starts: timing.launch_day days after timing.start, at
+    local hour timing.launch_hour."""
+    return cfg.timing.launch_day * 24 + (cfg.timing.launch_hour - calendar.start_of(cfg).hour) % 24
 
 
 def hour_of_day(model, t: int) -> int:
-    return (model.cfg.run.start_hour + t) % 24
+    return calendar.hour_of_day(model.start, t)
 
 
 def peak_hours(model) -> np.ndarray:
@@ -68,7 +70,7 @@ def ad_hours(model, start: int) -> np.ndarray:
     """The hours ads run: `mass_hours` from start + `mass_start_hour` (timing=peak: peak hours only)."""
     c = model.cfg.campaign
     hours = np.arange(start + c.mass_start_hour, start + c.mass_start_hour + c.mass_hours)
-    hours = hours[hours < model.cfg.run.hours]
+    hours = hours[hours < model.horizon]
     if model.cfg.timing.mode == "peak":
         hours = hours[np.isin([hour_of_day(model, t) for t in hours], peak_hours(model))]
     return hours
@@ -79,7 +81,7 @@ def ad_schedule(model, impressions: int, start: int) -> dict[int, int]:
     hours = ad_hours(model, start)
     if impressions <= 0 or hours.size == 0:
         return {}
-    weight = np.array([model.population.daily_profile[hour_of_day(model, t)] for t in hours]) + 1e-9
+    weight = np.array([model.online_share(t) for t in hours]) + 1e-9
     share = impressions * weight / weight.sum()
     count = np.floor(share).astype(np.int64)
     extra = impressions - count.sum()                   # largest remainders get one more

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .calendar import horizon, start_of
 from .campaign import PLANS, launch_step
 from .config import MIN_CPM, CampaignConfig, Config, campaign_with, message_names
 from .errors import ConfigError
@@ -101,13 +102,8 @@ def _population(p) -> None:
     _positive("population.activity_concentration", p.activity_concentration)
     if _number("population.activity_mean", p.activity_mean) == 0:
         raise ConfigError("population.activity_mean", "is 0: consumers would never be online")
-    _int_list("population.daily_profile", p.daily_profile, numbers=True)
-    if len(p.daily_profile) != 24:
-        raise ConfigError("population.daily_profile", f"needs 24 hourly values, got {len(p.daily_profile)}")
-    for h, v in enumerate(p.daily_profile):
-        _prob(f"population.daily_profile[{h}]", v)
-    if max(p.daily_profile) == 0:
-        raise ConfigError("population.daily_profile", "is 0 at every hour: nobody would ever be online")
+    for key in ("daily_profile", "weekend_profile"):
+        _profile(f"population.{key}", getattr(p, key), allow_none=key == "weekend_profile")
     if p.segments > p.consumers:
         raise ConfigError("population.segments", f"is {p.segments:,}, more than the {p.consumers:,} consumers")
     _weights("population.brand_topics", p.brand_topics, p.topics)
@@ -165,6 +161,7 @@ def _target(cfg) -> None:
 
 def _timing(cfg) -> None:
     t = cfg.timing
+    start_of(cfg)
     _choice("timing.mode", t.mode, ("burst", "staggered", "peak"))
     _int("timing.launch_day", t.launch_day, 0)
     _int("timing.launch_hour", t.launch_hour, 0)
@@ -174,9 +171,22 @@ def _timing(cfg) -> None:
     _int("timing.wave_gap_hours", t.wave_gap_hours, 1)
 
 
+def _profile(key: str, values, allow_none: bool) -> None:
+    """24 hourly chances, not all 0."""
+    if values is None and allow_none:
+        return
+    _int_list(key, values, numbers=True)
+    if len(values) != 24:
+        raise ConfigError(key, f"needs 24 hourly values, got {len(values)}")
+    for h, v in enumerate(values):
+        _prob(f"{key}[{h}]", v)
+    if max(values) == 0:
+        raise ConfigError(key, "is 0 at every hour: nobody would ever be online")
+
+
 def _within_the_run(cfg) -> None:
     """Values that only make sense inside the simulated hours."""
-    hours = cfg.run.hours
+    hours = horizon(cfg)
     if cfg.timing.waves > 1 and cfg.timing.waves > hours:
         raise ConfigError("timing.waves", f"is {cfg.timing.waves:,}, more waves than the run's {hours:,} hours")
     if cfg.diffusion.attention_window > hours:
@@ -185,16 +195,15 @@ def _within_the_run(cfg) -> None:
     start = launch_step(cfg)
     if start >= hours:
         raise ConfigError("timing.launch_day", f"makes the campaign start at hour {start:,}, after the run's "
-                          f"{hours:,} hours (run.hours)")
+                          f"{hours:,} hours (run.days, run.hours)")
 
 
 def _run(r) -> None:
     _int("run.seed", r.seed, 0)
     _int("run.replicates", r.replicates, 1)
-    _int("run.hours", r.hours, 1)
-    _int("run.start_hour", r.start_hour, 0)
-    if r.start_hour > 23:
-        raise ConfigError("run.start_hour", f"must be an hour of the day 0..23, got {r.start_hour}")
+    _int("run.days", r.days, 1)
+    if r.hours is not None:
+        _int("run.hours", r.hours, 1)
     _choice("run.mode", r.mode, ("fast", "reference"))
     _int("run.influencer_k", r.influencer_k, 1)
     _int("run.threads", r.threads, 0)

@@ -21,6 +21,11 @@ DEFAULT_DAILY_PROFILE = [
     0.15, 0.08, 0.05, 0.04, 0.04, 0.08, 0.25, 0.50, 0.60, 0.60, 0.60, 0.70,
     0.80, 0.70, 0.60, 0.60, 0.70, 0.80, 0.90, 1.00, 1.00, 0.90, 0.60, 0.30,
 ]
+# Saturdays and Sundays: the same day, about two hours later (people wake up and go to bed
+# later at weekends: Golder and Macy 2011, Science 333:1878, from the hourly rhythm of tweets;
+# Leone et al. 2018, Current Biology 28:3668, "Twitter social jet lag"). The shape of the
+# weekday profile itself is an assumption (evening peak), not a published curve.
+DEFAULT_WEEKEND_PROFILE = DEFAULT_DAILY_PROFILE[-2:] + DEFAULT_DAILY_PROFILE[:-2]
 DEFAULT_TOPICS = [1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
 MIN_CPM = 0.01      # euros per 1,000 impressions: anything cheaper can only be a typo (real CPMs are euros)
 
@@ -56,7 +61,8 @@ class PopulationConfig:
     activity_concentration: float = 4.0
     blogger_activity: float = 0.8
     brand_activity: float = 1.0
-    daily_profile: list[float] = field(default_factory=lambda: list(DEFAULT_DAILY_PROFILE))
+    daily_profile: list[float] = field(default_factory=lambda: list(DEFAULT_DAILY_PROFILE))      # Monday-Friday
+    weekend_profile: Optional[list[float]] = field(default_factory=lambda: list(DEFAULT_WEEKEND_PROFILE))  # null: as weekdays
     brand_topics: list[float] = field(default_factory=lambda: list(DEFAULT_TOPICS))
 
 
@@ -119,6 +125,7 @@ class TargetConfig:
 @dataclass
 class TimingConfig:
     name: str = "burst"
+    start: str = "2027-03-01 08:00"     # local date and hour of the first simulated hour (a Monday)
     mode: str = "burst"                 # burst | staggered | peak
     launch_day: int = 0                 # day of the run the campaign starts (0 = first)
     launch_hour: int = 8                # hour of the day it starts
@@ -166,8 +173,8 @@ class ScoreConfig:
 class RunConfig:
     seed: int = 0
     replicates: int = 20
-    hours: int = 168
-    start_hour: int = 8                 # hour of the day at step 0
+    days: int = 14                      # campaign horizon in days
+    hours: Optional[int] = None         # horizon in hours instead (short runs, tests); null: 24 x days
     mode: str = "fast"                  # fast (numba kernel) | reference (plain-Python agent steps)
     plot: bool = True
     influencer_k: int = 3               # "agents who relayed to at least k others"
@@ -191,6 +198,12 @@ class Config:
     score: ScoreConfig = field(default_factory=ScoreConfig)
     messages: dict[str, MessageConfig] = field(default_factory=dict)   # extra messages of a mix
     comparison: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario -> campaign overrides
+
+
+def online_all_day(population: PopulationConfig) -> PopulationConfig:
+    """Everyone's online profile is 1 at every hour of every day (special cases, validation)."""
+    population.daily_profile, population.weekend_profile = [1.0] * 24, None
+    return population
 
 
 def campaign_with(base: CampaignConfig, overrides: dict, key: str = "comparison") -> CampaignConfig:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -43,6 +44,28 @@ def _finish(fig, source: str):
     return fig
 
 
+def hour_ends(frame: pd.DataFrame, hours: int):
+    """The x values of hourly cumulative curves: each hour's end, as local date and time when
+    the series has them (`time`), else hours since the start."""
+    if "time" in frame:
+        times = frame.drop_duplicates("hour").sort_values("hour").time.to_numpy()[:hours]
+        return pd.to_datetime(times) + pd.Timedelta(hours=1)
+    return np.arange(1, hours + 1)
+
+
+def time_axis(ax, x) -> None:
+    """Day ticks as 'Mon 01 Mar' for dates, every 24 hours otherwise."""
+    if isinstance(x, pd.DatetimeIndex):
+        days = (x[-1] - x[0]).days + 1
+        ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-days // 8))))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%a %d %b"))
+        ax.tick_params(axis="x", labelrotation=30)
+        ax.set_xlabel("Local date")
+    else:
+        ax.set_xticks(np.arange(0, len(x) + 1, 24 if len(x) > 48 else max(1, len(x) // 6)))
+        ax.set_xlabel("Hours since start of the run")
+
+
 def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
     """Aware, useful reach, adopters and relayers over time, one line (and 95% band) per
     scenario: `diffusion.png` of a run, `comparison.png` of a comparison, the report's figure."""
@@ -53,15 +76,14 @@ def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
             for k, (name, frame) in enumerate(series.items()):
                 values = per_replicate(frame, column)
                 mean, low, high = interval_curve(values)
-                hours = np.arange(1, mean.size + 1)
+                x = hour_ends(frame, mean.size)
                 colour = OKABE_ITO[k % len(OKABE_ITO)]
-                ax.plot(hours, mean, color=colour, lw=2.4, label=name, ls="-" if k < 8 else "--")
-                ax.fill_between(hours, low, high, color=colour, alpha=0.2, lw=0)
+                ax.plot(x, mean, color=colour, lw=2.4, label=name, ls="-" if k < 8 else "--")
+                ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
                 drawn[f"{column}:{name}"] = mean
             ax.set_title(CURVE_LABELS[column])
-            ax.set_xlabel("Hours since start of the run")
             ax.set_ylabel("Agents (cumulative count)")
-            ax.set_xticks(np.arange(0, mean.size + 1, 24 if mean.size > 48 else max(1, mean.size // 6)))
+            time_axis(ax, x)
             ax.grid(alpha=0.3)
         if len(series) > 1:
             axes[0, 1].legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)

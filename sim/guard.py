@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .calendar import horizon
 from .config import Config, message_names
 from .errors import ConfigError
 
@@ -52,6 +53,7 @@ def _size(cfg: Config) -> tuple[float, float]:
 def memory_parts(cfg: Config) -> dict[str, tuple[str, float]]:
     """Estimated bytes per part of a run, with the config key that drives it."""
     p, r = cfg.population, cfg.run
+    hours = horizon(cfg)
     n, links = _size(cfg)
     messages = len(message_names(cfg))
     threads = max(1, min(r.replicates, r.threads or os.cpu_count() or 1))
@@ -63,8 +65,8 @@ def memory_parts(cfg: Config) -> dict[str, tuple[str, float]]:
         "follow links": ("population.consumers x network.follows_mean", links * (40.0 + threads * messages)),
         "feed buckets": ("diffusion.attention_window", threads * (window + 1.0) * 1024 * 40),
         "results": ("run.replicates x run.hours",
-                    float(r.replicates) * (messages + 1) * r.hours * RESULT_COLUMNS * 8.0 * 3
-                    + threads * float(r.hours) * messages * 16 * 8.0),
+                    float(r.replicates) * (messages + 1) * hours * RESULT_COLUMNS * 8.0 * 3
+                    + threads * float(hours) * messages * 16 * 8.0),
         "influence estimator": ("score.rr_sets", float(cfg.score.rr_sets) * 40.0),
     }
 

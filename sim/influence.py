@@ -34,7 +34,7 @@ def link_probabilities(model, m: int = 0):
     pop, net, rules = model.population, model.network, model.rules
     followers = np.repeat(np.arange(pop.size), np.diff(net.in_indptr))
     hours = rules.attention_window + (min(rules.talk_hours, 24) if rules.talk_hours > 0 else 24) - 1
-    p_online = np.clip(pop.activity * pop.daily_profile.mean(), 0.0, 1.0)
+    p_online = np.clip(pop.activity * model.world.online_share[:model.horizon].mean(), 0.0, 1.0)
     see = 1.0 - (1.0 - p_online[followers]) ** hours
     relay = relay_at_launch(followers, net.in_indices.astype(np.int64), m, pop.kind, pop.credibility,
                             pop.scepticism, model.relevance[m], model.world.fully_promotional, rules)

@@ -79,8 +79,9 @@ def due_dtype(wide: bool) -> np.dtype:
 
 
 # The world as the kernel sees it (fixed for a run).
-World = namedtuple("World", ["indptr", "indices", "kind", "activity", "credibility", "profile", "start_hour",
-                             "consumers", "fully_promotional"])
+# `online_share[s]`: the online profile of simulated hour s (its local hour, weekday or weekend).
+World = namedtuple("World", ["indptr", "indices", "kind", "activity", "credibility", "online_share", "consumers",
+                             "fully_promotional"])
 # The diffusion state of one replicate: the records above and the kernel's bookkeeping.
 State = namedtuple("State", ["hot", "cold", "static", "seen_edge", "touched", "due", "due_slot", "inbox",
                              "inbox_count", "talking", "n_talking", "launch"])
@@ -313,7 +314,7 @@ def _ads(s, key, world, rules, state, plan, hour, out, n_touched):
     (impressions to random online consumers); a shown ad is noticed with `ad_notice`."""
     hot, static, seen_edge, touched = state.hot, state.static, state.seen_edge, state.touched
     activity, consumers, notice = world.activity, world.consumers, rules.ad_notice
-    share = world.profile[(world.start_hour + s) % 24]
+    share = world.online_share[s]
     promotional, cred = world.fully_promotional[BRAND], rules.ad_credibility
     for m in range(state.launch.size):
         age = float(s - state.launch[m])
@@ -352,7 +353,7 @@ def _chats(s, key, world, rules, state, hour, n_touched):
         return n_touched
     hot, static, cold, seen_edge, touched = state.hot, state.static, state.cold, state.seen_edge, state.touched
     activity, kind, credibility, promotional = world.activity, world.kind, world.credibility, world.fully_promotional
-    share = world.profile[(world.start_hour + s) % 24]
+    share = world.online_share[s]
     n = hot.shape[1]
     for m in range(state.launch.size):
         age = float(s - state.launch[m])
@@ -477,7 +478,7 @@ def _post(s, key, world, rules, state, plan, out):
     online_share = np.empty(rules.attention_window)
     for d in range(rules.attention_window):
         online_prefix[d] = draw_prefix(key, ONLINE, s + 1 + d)
-        online_share[d] = world.profile[(world.start_hour + s + 1 + d) % 24]
+        online_share[d] = world.online_share[s + 1 + d]
     for k in range(plan.seed_message.size):
         m, j = plan.seed_message[k], plan.seed_agent[k]
         if hot[m, j].seeded < 0:

@@ -14,6 +14,7 @@ import logging
 import mesa
 import numpy as np
 
+from . import calendar
 from . import kernels as K
 from . import reference
 from .actions import Action
@@ -65,8 +66,9 @@ class InfluenceModel(mesa.Model):
         self.seed_costs = (np.asarray(c.seed_fee_fixed.as_list())[pop.kind]
                            + np.asarray(c.seed_fee_per_follower.as_list())[pop.kind] * followers)
         self.launch = launch_step(cfg)
-        self.world = K.World(net.indptr, net.indices, pop.kind, pop.activity, pop.credibility, pop.daily_profile,
-                             int(cfg.run.start_hour), self.consumers, per_kind("fully_promotional", np.bool_))
+        self.start = calendar.start_of(cfg)
+        self.horizon = calendar.horizon(cfg)
+        self._build_world_record(self.horizon)
         self.state = DiffusionState(len(self.messages), pop.size, net.edges, self.rules.attention_window)
         self.notes: list[str] = []
         self.actions = actions if actions is not None else actions_from_config(self)
@@ -137,8 +139,8 @@ class InfluenceModel(mesa.Model):
         self.hour += 1
 
     def run(self, hours: int | None = None) -> np.ndarray:
-        """Advance `hours` hours (default run.hours); return hourly counts (hours x messages x N_OUT)."""
-        for _ in range(self.cfg.run.hours if hours is None else hours):
+        """Advance `hours` hours (default: the horizon); return hourly counts (hours x messages x N_OUT)."""
+        for _ in range(self.horizon if hours is None else hours):
             self.step()
         return np.array(self.history, dtype=np.int64).reshape(-1, len(self.messages), K.N_OUT)
 
@@ -162,11 +164,26 @@ class InfluenceModel(mesa.Model):
     def launch_hour_of(self, m: int) -> int:
         return int(self.state.launch[m])
 
+    def _build_world_record(self, hours: int) -> None:
+        """The kernel's view of the world, with the online profile of every hour up to `hours`
+        plus the attention window (posts made in the last hour are routed that far ahead)."""
+        pop, net = self.population, self.network
+        share = calendar.hourly_share(self.start, *pop.profiles, hours + self.rules.attention_window + 2)
+        self.world = K.World(net.indptr, net.indices, pop.kind, pop.activity, pop.credibility, share, self.consumers,
+                             per_kind("fully_promotional", np.bool_))
+
+    def online_share(self, t: int) -> float:
+        """The online profile of simulated hour t (its local hour, weekday or weekend)."""
+        if t + self.rules.attention_window + 2 > self.world.online_share.size:
+            self._build_world_record(2 * (t + 1))
+        return float(self.world.online_share[t])
+
     def _advance_kernel(self, t: int) -> None:
         seeds = np.asarray(self._seeds, dtype=np.int64).reshape(-1, 2)
         posts = np.asarray(self._posts, dtype=np.int64).reshape(-1, 2)
         plan = K.HourPlan(seeds[:, 0].copy(), seeds[:, 1].copy(), posts[:, 0].copy(), posts[:, 1].copy(),
                           self.ad_reach, self.ad_count)
+        self.online_share(t)                     # the profile reaches this hour (run past the horizon)
         self.state.inbox = K.advance(t, self._key64, self.world, self.rules, self.state.record(), plan, self.out)
 
     def replica(self) -> "InfluenceModel":

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .calendar import profiles
 from .config import Config
 from .errors import ConfigError
 from .kinds import BLOGGER, BRAND, CONSUMER
@@ -28,9 +29,15 @@ class Population:
     scepticism: np.ndarray    # float64[N] in [0, 1]: discount on promotional talk
     activity: np.ndarray      # float64[N]: chance of being online at the daily peak
     credibility: np.ndarray   # float64[N]: how far followers trust this agent as a source
-    daily_profile: np.ndarray  # float64[24]: multiplies activity by hour of day
+    daily_profile: np.ndarray  # float64[24]: multiplies activity by local hour, Monday to Friday
     n_segments: int
     node_ids: np.ndarray | None = None   # file ids of loaded nodes (None when generated)
+    weekend_profile: np.ndarray | None = None   # float64[24] on Saturday and Sunday (None: as weekdays)
+
+    @property
+    def profiles(self) -> tuple[np.ndarray, np.ndarray]:
+        """(weekday, weekend) online profiles by local hour."""
+        return self.daily_profile, self.daily_profile if self.weekend_profile is None else self.weekend_profile
 
     @property
     def size(self) -> int:
@@ -259,6 +266,6 @@ def build_world(cfg: Config) -> tuple[Population, Network]:
     activity[kind == BRAND] = p.brand_activity
     cred = np.asarray(cfg.diffusion.credibility.as_list())[kind]
     segment = np.where(kind == CONSUMER, segment, -1).astype(np.int32)
-    pop = Population(kind, segment, interests, scepticism, activity, cred,
-                     np.asarray(p.daily_profile, dtype=np.float64), n_segments, node_ids)
+    weekday, weekend = profiles(p)
+    pop = Population(kind, segment, interests, scepticism, activity, cred, weekday, n_segments, node_ids, weekend)
     return pop, network

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from . import kernels as K
 from .config import message_configs
@@ -45,6 +46,7 @@ class Reference:
 
     def __post_init__(self):
         cfg = self.model.cfg
+        self.start = datetime.strptime(cfg.timing.start, "%Y-%m-%d %H:%M")
         self.messages = message_configs(cfg)
         self.d = cfg.diffusion
         self.reset()
@@ -78,9 +80,11 @@ class Reference:
         return msg.novelty * decay * msg.wearout ** earlier
 
     def online(self, agent, s: int) -> bool:
+        """Online with chance activity x the profile of the local hour (weekday or weekend)."""
         pop = self.model.population
-        return draw_py(self.model.key, ONLINE, s, agent.index) < \
-            agent.activity * pop.daily_profile[(self.model.cfg.run.start_hour + s) % 24]
+        moment = self.start + timedelta(hours=s)
+        profile = pop.daily_profile if moment.weekday() < 5 or pop.weekend_profile is None else pop.weekend_profile
+        return draw_py(self.model.key, ONLINE, s, agent.index) < agent.activity * profile[moment.hour]
 
 
 # ---------------------------------------------------------------- one exposure

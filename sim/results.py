@@ -16,6 +16,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -23,6 +24,7 @@ import numba
 import numpy as np
 import pandas as pd
 
+from . import calendar
 from .campaign import plan_of
 from .config import Config
 from .intervals import interval, interval_curve
@@ -46,6 +48,7 @@ class RunResult:
     target_size: int
     seconds: float
     notes: list[str] = field(default_factory=list)
+    start: datetime = datetime(2027, 3, 1, 8)      # local time of hour 0 (timing.start)
 
     @property
     def replicates(self) -> int:
@@ -73,11 +76,11 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     start = time.perf_counter()
     own = model is None
     model = model or InfluenceModel(cfg, world=world, cache=cache)
-    progress(f"simulating {cfg.run.replicates} replicates x {cfg.run.hours} hours on {model.population.size:,} "
+    progress(f"simulating {cfg.run.replicates} replicates x {model.horizon} hours on {model.population.size:,} "
              f"agents and {model.network.edges:,} follow links")
     for note in model.notes:
         log.warning(note)
-    reps, hours, n_msg = cfg.run.replicates, cfg.run.hours, len(model.messages)
+    reps, hours, n_msg = cfg.run.replicates, model.horizon, len(model.messages)
     curves = np.zeros((reps, n_msg + 1, hours, len(CURVES)), np.int64)
     flows = np.zeros((reps, n_msg + 1, hours, len(FLOWS)), np.int64)
     finals = {name: np.zeros((reps, n_msg + 1)) for name in FINALS}
@@ -132,7 +135,7 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     pop = model.population
     sizes = {name: pop.count(k) for k, name in enumerate(KIND_NAMES)}
     result = RunResult(cfg, [m.name for m in model.messages], curves, flows, finals, attribution,
-                       sizes, int(model.useful.sum()), time.perf_counter() - start, list(model.notes))
+                       sizes, int(model.useful.sum()), time.perf_counter() - start, list(model.notes), model.start)
     if own:
         model.release()
     return result
@@ -188,19 +191,34 @@ def summary(result: RunResult) -> dict:
 
 
 def timeseries(result: RunResult) -> pd.DataFrame:
-    """Long table: one row per replicate, message ('all' = total) and hour."""
+    """Long table: one row per replicate, message ('all' = total) and hour, with the hour's
+    local date and time (`time`)."""
     reps, hours = result.replicates, result.hours
     names = result.messages + [TOTAL]
+    times = np.tile(calendar.local_times(result.start, hours).to_numpy(), reps)
     frames = []
     for m, name in enumerate(names):
         cols = {"replicate": np.repeat(np.arange(reps), hours), "message": name,
-                "hour": np.tile(np.arange(hours), reps)}
+                "hour": np.tile(np.arange(hours), reps), "time": times}
         for c, curve in enumerate(CURVES):
             cols[curve] = result.curves[:, m, :, c].reshape(-1)
         for f, flow in enumerate(FLOWS):
             cols[flow] = result.flows[:, m, :, f].reshape(-1)
         frames.append(pd.DataFrame(cols))
     return pd.concat(frames, ignore_index=True)
+
+
+def daily(series: pd.DataFrame) -> pd.DataFrame:
+    """Per replicate, message and local date: the cumulative curves at the day's last hour and
+    the flows summed over the day (impressions, exposures, missed posts and posts that day)."""
+    frame = series.assign(date=series.time.dt.date)
+    keys = ["replicate", "message", "date"]
+    last = frame.groupby(keys)[list(CURVES)].last()
+    sums = frame.assign(**{f: frame.groupby(["replicate", "message"])[f].diff().fillna(frame[f])
+                           for f in FLOWS if f != "posts_this_hour"}).groupby(keys)[list(FLOWS)].sum()
+    out = last.join(sums.rename(columns={"posts_this_hour": "posts", "impressions": "impressions_that_day",
+                                         "exposures": "exposures_that_day", "missed_posts": "missed_that_day"}))
+    return out.reset_index()
 
 
 def _umask() -> int:
@@ -265,6 +283,8 @@ def write_outputs(result: RunResult, outdir: str | Path, plot: bool = True) -> d
     data = timeseries(result)
     files["timeseries"] = write_atomic(outdir / "timeseries.parquet",
                                        lambda tmp: data.to_parquet(tmp, index=False))
+    per_day = daily(data)
+    files["daily"] = write_atomic(outdir / "daily.parquet", lambda tmp: per_day.to_parquet(tmp, index=False))
     files["attribution"] = write_atomic(outdir / "attribution.csv",
                                         lambda tmp: result.attribution.to_csv(tmp, index=False))
     if plot:

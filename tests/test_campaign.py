@@ -9,7 +9,8 @@ import pytest
 
 from sim.actions import SponsoredPosts
 from sim.compare import run_comparison
-from sim.config import Config
+from sim.calendar import start_of
+from sim.config import Config, online_all_day
 from sim.influence import RRSets, _greedy_cover, rr_sets
 from sim.metrics import FINALS
 from sim.model import InfluenceModel
@@ -71,7 +72,7 @@ def test_timing_matters_peak_hour_beats_trough():
         cfg = compose_config("campaign=targeted", "campaign.strategy=followers", f"timing.launch_hour={hour}",
                              "run.replicates=10", "run.hours=72")
         result = simulate(cfg, **QUIET)
-        launch = (hour - cfg.run.start_hour) % 24
+        launch = (hour - start_of(cfg).hour) % 24
         reach[name] = result.curve("reach")[:, launch + 23]          # first 24 h after launch
     assert np.argmax(Config().population.daily_profile) in (19, 20)
     print({name: float(v.mean()) for name, v in reach.items()})
@@ -110,7 +111,8 @@ def _coverage(rr, seeds):
 def _tiny_model(n, edges, seed, q=0.35):
     cfg = small_config(consumers=n, bloggers=0, hours=10, replicates=1, seed=seed)
     cfg.population.brands = 0
-    cfg.population.activity_mean, cfg.population.daily_profile = 1.0, [1.0] * 24
+    cfg.population.activity_mean = 1.0
+    online_all_day(cfg.population)
     cfg.population.segments = 2
     cfg.target.segments = [0]
     d = cfg.diffusion

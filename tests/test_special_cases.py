@@ -3,6 +3,7 @@ import itertools
 
 import numpy as np
 
+from sim.config import online_all_day
 from sim.model import InfluenceModel
 from sim.network import Network
 from sim.population import build_world
@@ -36,7 +37,7 @@ def ic_config(p, n):
     cfg = small_config(consumers=n, bloggers=0, hours=N_NODES + 2, replicates=1)
     cfg.population.brands = 0
     cfg.population.activity_mean = 1.0
-    cfg.population.daily_profile = [1.0] * 24
+    online_all_day(cfg.population)
     d = cfg.diffusion
     d.relay_max.consumer = d.relay_max.blogger = d.relay_max.brand = p
     d.weight_interest = d.weight_relevance = d.weight_novelty = d.weight_trust = 0.0

@@ -39,8 +39,9 @@ def behaviour_config(interest=1.0, promotional=0.0, topics=(1.0, 0.5, 0, 0, 0, 0
     """Everyone online every hour, one-hour window, no attention limit, no decay, no wear-out,
     no adoption: each test switches on the mechanism it measures."""
     cfg = Config()
-    cfg.run.start_hour, cfg.run.hours, cfg.run.replicates = 0, 24, 1
+    cfg.timing.start, cfg.run.hours, cfg.run.replicates = "2027-03-01 00:00", 24, 1      # a Monday, midnight
     cfg.population.daily_profile = list(profile) if profile is not None else [1.0] * 24
+    cfg.population.weekend_profile = None
     m = cfg.message
     m.topics, m.interest, m.promotional = list(topics), interest, promotional
     m.novelty, m.half_life_hours, m.wearout = 1.0, half_life, wearout

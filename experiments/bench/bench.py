@@ -212,7 +212,8 @@ def full_model(net, seeds, p, reps, threads, ic_case=False):
         d.relay_max.consumer = d.relay_max.blogger = d.relay_max.brand = p
         d.weight_interest = d.weight_relevance = d.weight_novelty = d.weight_trust = 0.0
         d.attention_window, d.talk_hours, d.attention_limit = 1, 1, 0
-        cfg.population.activity_mean, cfg.population.daily_profile = 1.0, [1.0] * 24
+        cfg.population.activity_mean = 1.0
+        cfg.population.daily_profile, cfg.population.weekend_profile = [1.0] * 24, None
     pop, _ = build_world(cfg)
     model = InfluenceModel(cfg, world=(pop, net))
     simulate(cfg, model=model, progress=lambda s: None)       # compiled / loaded

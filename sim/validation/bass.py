@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ..config import online_all_day
 from .common import CaseResult, Settings, mean_se, quiet_config, run_model
 
 SOURCE = ("Bass, F. M. (1969). A new product growth model for consumer durables. "
@@ -33,7 +34,8 @@ def bass_config(p: float, q: float, consumers: int, hours: int, replicates: int)
     cfg = quiet_config(hours, replicates)
     pop = cfg.population
     pop.consumers, pop.bloggers, pop.brands = consumers, 0, 0
-    pop.activity_mean, pop.daily_profile = 1.0, [1.0] * 24
+    pop.activity_mean = 1.0
+    online_all_day(pop)
     cfg.network.kind, cfg.network.contact_rate = "mixed", q
     d = cfg.diffusion
     d.relay_max.consumer = d.relay_max.blogger = 1.0

@@ -17,7 +17,7 @@ from typing import Any, Callable
 import numba
 import numpy as np
 
-from ..config import Config
+from ..config import Config, online_all_day
 from ..model import InfluenceModel
 from ..network import Network, load_edgelist
 from ..population import build_world
@@ -129,7 +129,7 @@ def independent_cascade_config(cfg: Config, p: float) -> Config:
     d.weight_interest = d.weight_relevance = d.weight_novelty = d.weight_trust = 0.0
     d.attention_window, d.talk_hours, d.attention_limit = 1, 1, 0
     cfg.population.activity_mean = cfg.population.blogger_activity = 1.0
-    cfg.population.daily_profile = [1.0] * 24
+    online_all_day(cfg.population)
     return cfg
 
 
@@ -183,7 +183,7 @@ def run_model(cfg: Config, world, measure: Callable[[InfluenceModel, np.ndarray]
         model = models[w]
         for r in range(w, reps, threads):
             model.reset(r)
-            rows[r] = measure(model, model.run(cfg.run.hours))
+            rows[r] = measure(model, model.run())
 
     try:
         if threads == 1:

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from .. import kernels as K
+from ..config import online_all_day
 from .common import CaseResult, Settings, quiet_config, run_model
 
 SOURCE = ("Wu, F. and Huberman, B. A. (2007). Novelty and collective attention. "
@@ -29,7 +30,8 @@ def novelty_config(half_life, consumers: int, hours: int, replicates: int, wearo
     cfg = quiet_config(hours, replicates, seed=7)
     pop = cfg.population
     pop.consumers, pop.bloggers, pop.brands = consumers, 0, 0
-    pop.activity_mean, pop.daily_profile = 1.0, [1.0] * 24
+    pop.activity_mean = 1.0
+    online_all_day(pop)
     cfg.network.kind, cfg.network.contact_rate = "mixed", 0.0
     m = cfg.message
     m.novelty, m.half_life_hours, m.wearout = 1.0, half_life, wearout
