@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import calendar
+from . import calendar, market
 from .actions import AdImpressions, AdReach, BrandPosts, SeedAgents, SponsoredPosts
 from .config import message_names
 from .kinds import CONSUMER
@@ -116,18 +116,20 @@ def sponsored_posts(model, m, budget, start):
 
 
 def ad_impressions(model, m, budget, start):
-    """floor(budget x 1000 / cpm) impressions spread over the ad hours, at most one per
-    consumer per ad hour (frequency cap: more could not be served, nor paid)."""
-    cpm = model.cfg.campaign.cpm
-    impressions = int(np.floor(budget * 1000.0 / cpm + 1e-9))
+    """floor(budget x 1000 / cpm) real impressions (1 in population.scale simulated) spread
+    over the ad hours, at most one per person per ad hour (a frequency cap: more could not
+    be served, nor paid)."""
+    cpm, k = model.cfg.campaign.cpm, model.people_per_impression
+    impressions = market.simulated_impressions(budget, cpm, k)
     if budget > 0 and impressions == 0:
-        model.notes.append(f"ad budget {budget:,.2f} is below the price of one impression "
-                           f"({cpm / 1000:,.4f}); nothing spent on ads")
+        to = f" to the {k:,g} people one simulated consumer stands for" if k != 1 else ""
+        model.notes.append(f"ad budget {budget:,.2f} is below the price of one impression{to} "
+                           f"({k * cpm / 1000:,.4f}); nothing spent on ads")
     servable = model.consumers.size * ad_hours(model, start).size
     if impressions > servable:
-        model.notes.append(f"ad budget {budget:,.2f} buys {impressions:,} impressions, more than the {servable:,} "
-                           f"that can be served (one per consumer per ad hour): capped at {servable:,}, "
-                           f"{servable * cpm / 1000:,.2f} spent")
+        model.notes.append(f"ad budget {budget:,.2f} buys {impressions * k:,.0f} impressions, more than the "
+                           f"{servable * k:,.0f} that can be served (one per person per ad hour): capped, "
+                           f"{servable * k * cpm / 1000:,.2f} spent")
         impressions = servable
     return [AdImpressions(ad_schedule(model, impressions, start), m)]
 

@@ -91,6 +91,9 @@ def validate(cfg: Config) -> Config:
 
 
 def _population(p) -> None:
+    if _number("population.scale", p.scale) < 1:
+        raise ConfigError("population.scale", f"must be >= 1 (people each simulated consumer stands for), "
+                          f"got {p.scale!r}")
     _int("population.consumers", p.consumers, 1)
     _int("population.bloggers", p.bloggers, 0)
     _int("population.brands", p.brands, 0)
@@ -134,6 +137,9 @@ def _message(key: str, m, topics: int) -> None:
         _prob(f"{key}.{name}", getattr(m, name))
     if m.half_life_hours is not None:
         _positive(f"{key}.half_life_hours", m.half_life_hours)
+    _choice(f"{key}.decay", m.decay, ("exponential", "power_law"))
+    _positive(f"{key}.reaction_exponent", m.reaction_exponent)
+    _positive(f"{key}.reaction_onset_minutes", m.reaction_onset_minutes)
 
 
 def _diffusion(d) -> None:
@@ -148,6 +154,8 @@ def _diffusion(d) -> None:
     _int("diffusion.attention_limit", d.attention_limit, 0)
     _prob("diffusion.ad_notice", d.ad_notice)
     _prob("diffusion.adoption_prob", d.adoption_prob)
+    _prob("diffusion.engagement", d.engagement)
+    _prob("diffusion.disclosure_penalty", d.disclosure_penalty)
     _int("diffusion.adoption_min_sources", d.adoption_min_sources, 1)
 
 

@@ -49,6 +49,7 @@ KindValues.__module__ = __name__
 @dataclass
 class PopulationConfig:
     name: str = "default"
+    scale: float = 1.0                  # people of the real market each simulated consumer stands for
     consumers: int = 20_000
     bloggers: int = 40
     brands: int = 1
@@ -97,6 +98,14 @@ class MessageConfig:
     half_life_hours: Optional[float] = 24.0  # novelty halves every this many hours; null = no decay
     wearout: float = 0.8                # novelty multiplier per earlier exposure of the same agent
     promotional: float = 0.3            # promotional tone, [0, 1]
+    # How long after a post its followers react to it. exponential: each reads it the first
+    # hour it is online (within diffusion.attention_window). power_law: no earlier than a
+    # reaction delay drawn from the human reaction-time kernel of SEISMIC (Zhao et al. 2015,
+    # KDD): constant density up to `reaction_onset_minutes`, then a power law of exponent
+    # 1 + `reaction_exponent` (theta = 0.2314843 and s0 = 300 s: SEISMIC's published defaults).
+    decay: str = "exponential"
+    reaction_exponent: float = 0.2314843
+    reaction_onset_minutes: float = 5.0
 
 
 @dataclass
@@ -114,6 +123,8 @@ class DiffusionConfig:
     adoption_prob: float = 0.3          # chance one exposure convinces, times its appeal
     adoption_min_sources: int = 1       # social reinforcement: distinct sources needed before adopting
     relayers_adopt: bool = True         # relaying implies a favourable opinion
+    engagement: float = 0.0             # chance a read post gets a like or a comment, times its appeal
+    disclosure_penalty: float = 0.0     # sponsored posts carry #ad: readers trust their author this much less
 
 
 @dataclass

@@ -8,11 +8,16 @@ Estimator (Borgs et al. 2014; Tang et al. 2014): the model is approximated by an
 independent cascade on the follower graph. For a follow link j -> i,
 `see = 1 - (1 - activity_i * mean(profile))^(window + talk - 1)` is the chance i sees
 one of j's posts and `relay` is the model's relay probability for that exposure at
-launch (no decay, no wear-out). An RR set starts at a uniformly drawn target consumer
-r and walks the links backwards: the accounts r follows enter with probability `see`
-(r only has to see them), further accounts with probability `see * relay` (the
-intermediate agent has to relay). The expected useful contacts caused by a set S is
-then |target| x P(S meets a random RR set), estimated from `score.rr_sets` sets.
+launch (no decay, no wear-out); with message.decay=power_law, `see` is also multiplied
+by the chance the reaction delay ends within the window. An RR set starts at a uniformly
+drawn target consumer r and walks the links backwards: the accounts r follows enter with
+probability `see` (r only has to see them), further accounts with probability
+`see * relay` (the intermediate agent has to relay). A sponsored post carries its
+disclosure, so an account enters the set *as a seed* of a longer path only when the
+same draw is below `see * relay` computed with its disclosed credibility (it can still
+be passed through, undisclosed, as a relayer of someone else's sponsored post). The
+expected useful contacts caused by a set S is then |target| x P(S meets a random RR
+set), estimated from `score.rr_sets` sets.
 
 `greedy_seeds` picks seeds under a budget by greedy maximum coverage of the RR sets,
 lazily updated, in two passes (coverage gain per euro, and plain coverage gain among
@@ -30,15 +35,18 @@ from .rules import appeal, novelty_now, relay_chance, source_tone, trust, weight
 
 
 def link_probabilities(model, m: int = 0):
-    """Per in-CSR link (i follows j): chance i sees j's post, chance i then relays it."""
+    """Per in-CSR link (i follows j): chance i sees j's post, chance i then relays it, and
+    the same chance when j's post is sponsored (disclosed)."""
     pop, net, rules = model.population, model.network, model.rules
     followers = np.repeat(np.arange(pop.size), np.diff(net.in_indptr))
+    sources = net.in_indices.astype(np.int64)
     hours = rules.attention_window + (min(rules.talk_hours, 24) if rules.talk_hours > 0 else 24) - 1
     p_online = np.clip(pop.activity * model.world.online_share[:model.horizon].mean(), 0.0, 1.0)
-    see = 1.0 - (1.0 - p_online[followers]) ** hours
-    relay = relay_at_launch(followers, net.in_indices.astype(np.int64), m, pop.kind, pop.credibility,
-                            pop.scepticism, model.relevance[m], model.world.fully_promotional, rules)
-    return see, np.clip(relay, 0.0, 1.0)
+    see = (1.0 - (1.0 - p_online[followers]) ** hours) * rules.reaction[m, -1]
+    relay = [np.clip(relay_at_launch(followers, sources, m, pop.kind, credibility, pop.scepticism,
+                                     model.relevance[m], model.world.fully_promotional, rules), 0.0, 1.0)
+             for credibility in (pop.credibility, pop.credibility * (1.0 - rules.disclosure))]
+    return see, relay[0], relay[1]
 
 
 @njit(cache=True)
@@ -57,36 +65,44 @@ def relay_at_launch(followers, sources, m, kind, credibility, scepticism, releva
 
 
 @njit(cache=True)
-def _sample_rr_sets(key, roots, n_sets, n, in_indptr, in_indices, see, relay):
-    """RR sets as CSR (indptr, nodes); the first node of each set is its root."""
+def _sample_rr_sets(key, roots, n_sets, n, in_indptr, in_indices, see, relay, relay_sponsored):
+    """RR sets as CSR (indptr, nodes); the first node of each set is its root. `queue`
+    holds the agents passed through (they would relay), `members` the set: the agents
+    whose own sponsored post would reach the root."""
     indptr = np.zeros(n_sets + 1, np.int64)
     nodes = np.empty(max(16, 4 * n_sets), np.int64)
     mark = np.full(n, -1, np.int64)
+    member = np.full(n, -1, np.int64)
     queue = np.empty(n, np.int64)
+    members = np.empty(n, np.int64)
     size = 0
     for r in range(n_sets):
         root = roots[int(draw(key, INFLUENCE, r, 0, 0, 0) * roots.size)]
-        head, tail = 0, 1
-        queue[0] = root
-        mark[root] = r
+        head, tail, count = 0, 1, 1
+        queue[0] = members[0] = root
+        mark[root] = member[root] = r
         while head < tail:
             x = queue[head]
             for k in range(in_indptr[x], in_indptr[x + 1]):
                 j = in_indices[k]
-                if mark[j] == r:
+                if mark[j] == r and member[j] == r:
                     continue
-                p = see[k] if head == 0 else see[k] * relay[k]
-                if draw(key, INFLUENCE, r, k + 1, 1, 0) < p:
+                u = draw(key, INFLUENCE, r, k + 1, 1, 0)
+                if member[j] != r and u < (see[k] if head == 0 else see[k] * relay_sponsored[k]):
+                    member[j] = r
+                    members[count] = j
+                    count += 1
+                if mark[j] != r and u < (see[k] if head == 0 else see[k] * relay[k]):
                     mark[j] = r
                     queue[tail] = j
                     tail += 1
             head += 1
-        if size + tail > nodes.size:
-            grown = np.empty(max(2 * nodes.size, size + tail), np.int64)
+        if size + count > nodes.size:
+            grown = np.empty(max(2 * nodes.size, size + count), np.int64)
             grown[:size] = nodes[:size]
             nodes = grown
-        nodes[size:size + tail] = queue[:tail]
-        size += tail
+        nodes[size:size + count] = members[:count]
+        size += count
         indptr[r + 1] = size
     return indptr, nodes[:size].copy()
 
@@ -156,14 +172,14 @@ class RRSets:
         self.n_sets = int(n_sets or model.cfg.score.rr_sets)
         roots = np.flatnonzero(model.useful).astype(np.int64)
         self.target_size = roots.size
-        see, relay = link_probabilities(model, m)
+        see, relay, relay_sponsored = link_probabilities(model, m)
         net = model.network
         key = np.uint64(stream_key(model.cfg.run.seed, 1_000_003 + m))
         if roots.size == 0:
             self.indptr, self.nodes = np.zeros(self.n_sets + 1, np.int64), np.empty(0, np.int64)
         else:
             self.indptr, self.nodes = _sample_rr_sets(key, roots, self.n_sets, self.n, net.in_indptr,
-                                                      net.in_indices.astype(np.int64), see, relay)
+                                                      net.in_indices.astype(np.int64), see, relay, relay_sponsored)
         self.node_start, self.node_sets = _sets_of_nodes(self.indptr, self.nodes, self.n)
 
     def scores(self) -> np.ndarray:

@@ -35,9 +35,10 @@ import numpy as np
 from numba import njit
 
 from .kinds import BRAND, N_KINDS
-from .rng import (ADOPT, AD_PICK, ATTENTION, CONTACT, NOTICE, ONLINE, PICK, RELAY, STREAMS, draw,
-                  draw_from, draw_prefix)
-from .rules import adoption_chance, appeal, novelty_now, relay_chance, source_tone, trust, weighted
+from .rng import (ADOPT, AD_PICK, ATTENTION, CONTACT, ENGAGE, NOTICE, ONLINE, PICK, REACTION, RELAY, STREAMS,
+                  draw, draw_from, draw_prefix)
+from .rules import (adoption_chance, appeal, disclosed_credibility, engagement_chance, novelty_now, relay_chance,
+                    source_tone, trust, weighted)
 
 NEVER = 2_147_483_647          # talk_until for "keeps talking until the end"
 AD_SOURCE = -2                 # parent id of exposures to the paid ad
@@ -45,16 +46,17 @@ NO_DRAW = 2_147_483_647        # "no exposure yet" in the draw-key fields
 N_WEAR = 16                    # novelty factors tabulated per hour for 0..N_WEAR-1 earlier exposures
 FEED, AD, CHAT = 0, -1, -2     # what `_expose` is told about a source (feed: its follow link id >= 0)
 
-# Layout of the per-hour counts `out[m]`: three blocks of one count per kind, then totals.
-NEW_AWARE, NEW_RELAY, NEW_ADOPT = 0, N_KINDS, 2 * N_KINDS
+# Layout of the per-hour counts `out[m]`: blocks of one count per kind, then totals.
+# Per kind of the agent concerned: newly aware, relaying, adopting; exposures (feed posts
+# read, noticed ads, chats), feed posts scrolled past for lack of attention, posts made,
+# engagements (likes and comments) given. Counts are agents, not people: `sim.metrics`
+# weighs each kind by the people an agent stands for (population.scale).
+(NEW_AWARE, NEW_RELAY, NEW_ADOPT, EXPOSED, MISSED, POSTED, ENGAGED) = range(0, 7 * N_KINDS, N_KINDS)
 (NEW_USEFUL,          # newly aware agents inside the campaign's target
  NEW_USEFUL_ADOPT,
- IMPRESSIONS,         # paid ad impressions delivered
- EXPOSURES,           # all exposures (feed posts read, noticed ads, chats)
- POSTS,               # posts made this hour
- NEW_SEEDED,
- MISSED) = range(3 * N_KINDS, 3 * N_KINDS + 7)    # feed posts scrolled past for lack of attention
-N_OUT = 3 * N_KINDS + 7
+ IMPRESSIONS,         # paid ad impressions delivered (to consumers)
+ NEW_SEEDED) = range(7 * N_KINDS, 7 * N_KINDS + 4)
+N_OUT = 7 * N_KINDS + 4
 
 # Per (message, agent) records. `HOT` (64 bytes): what every exposure reads or writes;
 # hours are -1 until the event. `views` .. `depth_relay` are this hour's scratch: the
@@ -65,11 +67,12 @@ HOT = np.dtype([("aware", _i4), ("relay", _i4), ("adopt", _i4), ("seeded", _i4),
                 ("sources", _i4), ("seen_ad", _i4), ("views", _i4), ("new_sources", _i4), ("hits", _i4),
                 ("key_aware", _i4), ("key_relay", _i4), ("src_aware", _i4), ("src_relay", _i4),
                 ("depth_aware", _i4), ("depth_relay", _i4)])
-# `COLD`: written when something happens to the agent.
+# `COLD`: written when something happens to the agent (`posts`: posts it made). The people
+# who liked or commented on an agent's posts are in a plain array (`State.engaged_on`).
 COLD = np.dtype([("talk_until", _i4), ("last_post", _i4), ("aware_parent", _i4), ("relay_parent", _i4),
-                 ("aware_depth", _i4), ("relay_depth", _i4)])
-# `STATIC`: per-replicate constants of the agent for the message (refreshed by reset).
-STATIC = np.dtype([("relevance_w", _f8), ("scepticism", _f8), ("relay_cap", _f8), ("useful", _f8)])
+                 ("aware_depth", _i4), ("relay_depth", _i4), ("posts", _i4)])
+# `STATIC` (32 bytes): per-replicate constants of the agent for the message (refreshed by reset).
+STATIC = np.dtype([("relevance_w", _f8), ("scepticism", _f8), ("relay_cap", _f8), ("useful", _i4), ("kind", _i4)])
 
 
 def due_dtype(wide: bool) -> np.dtype:
@@ -83,23 +86,24 @@ def due_dtype(wide: bool) -> np.dtype:
 World = namedtuple("World", ["indptr", "indices", "kind", "activity", "credibility", "online_share", "consumers",
                              "fully_promotional"])
 # The diffusion state of one replicate: the records above and the kernel's bookkeeping.
-State = namedtuple("State", ["hot", "cold", "static", "seen_edge", "touched", "due", "due_slot", "inbox",
+State = namedtuple("State", ["hot", "cold", "static", "engaged_on", "seen_edge", "touched", "due", "due_slot", "inbox",
                              "inbox_count", "talking", "n_talking", "launch"])
 # What the campaign does this hour: seeds and one-off posts as (message, agent) pairs, ads per message.
 HourPlan = namedtuple("HourPlan", ["seed_message", "seed_agent", "post_message", "post_agent", "ad_reach",
                                    "ad_count"])
 # What one exposure to message m needs this hour, one record per message (see `_hour_constants`):
-# the relay and adoption draw prefixes, the weighted interest, the message's tone and
-# novelty parameters, the weights, and the weighted novelty for 0..N_WEAR-1 earlier exposures.
-HOUR = np.dtype([("relay_prefix", np.uint64), ("adopt_prefix", np.uint64), ("interest_w", _f8), ("tone", _f8),
-                 ("novelty", _f8), ("decay", _f8), ("wearout", _f8), ("w_novelty", _f8), ("w_trust", _f8),
-                 ("adoption_prob", _f8), ("novelty_w", _f8, (N_WEAR,))])
+# the relay, adoption and engagement draw prefixes, the weighted interest, the message's tone
+# and novelty parameters, the weights, and the weighted novelty for 0..N_WEAR-1 earlier exposures.
+HOUR = np.dtype([("relay_prefix", np.uint64), ("adopt_prefix", np.uint64), ("engage_prefix", np.uint64),
+                 ("interest_w", _f8), ("tone", _f8), ("novelty", _f8), ("decay", _f8), ("wearout", _f8),
+                 ("w_novelty", _f8), ("w_trust", _f8), ("adoption_prob", _f8), ("engagement", _f8),
+                 ("people", _f8, (N_KINDS,)), ("novelty_w", _f8, (N_WEAR,))])
 
 
 # ---------------------------------------------------------------- records
 @njit(cache=True)
 def fill_static(relevance, scepticism, kind, useful, relay_max, w_relevance, static):
-    """static[m, i] = (relevance^w, scepticism, relay cap of i's kind, in target)."""
+    """static[m, i] = (relevance^w, scepticism, relay cap of i's kind, in target, kind)."""
     for m in range(relevance.shape[0]):
         for i in range(relevance.shape[1]):
             a = static[m, i]
@@ -107,6 +111,7 @@ def fill_static(relevance, scepticism, kind, useful, relay_max, w_relevance, sta
             a.scepticism = scepticism[i]
             a.relay_cap = relay_max[kind[i]]
             a.useful = useful[i]
+            a.kind = kind[i]
 
 
 @njit(cache=True)
@@ -120,6 +125,7 @@ def clear_records(hot, cold):
             h.key_aware = h.key_relay = h.src_aware = h.src_relay = h.depth_aware = h.depth_relay = 0
             c = cold[m, i]
             c.talk_until = c.last_post = c.aware_parent = c.relay_parent = c.aware_depth = c.relay_depth = -1
+            c.posts = 0
 
 
 # ---------------------------------------------------------------- one exposure
@@ -175,10 +181,11 @@ def _credit_relay(h, k, source, depth_j):
 
 
 @njit(cache=True)
-def _expose(m, i, source, promotional_source, cred_j, depth_j, edge, t0, age, n_touched, hot, static, seen_edge,
-            touched, hour):
+def _expose(m, i, source, promotional_source, cred_j, depth_j, edge, t0, age, n_touched, hot, static, engaged_on,
+            seen_edge, touched, hour, out):
     """Record one exposure of agent i to message m posted by `source` (AD_SOURCE: the ad)
-    at hour t0; `edge` is the follow link (FEED, >= 0), AD or CHAT. Returns n_touched."""
+    at hour t0; `edge` is the follow link (FEED, >= 0), AD or CHAT; `cred_j` is the source's
+    credibility as its reader sees it (after any disclosure). Returns n_touched."""
     h = hot[m, i]
     if h.views == 0:
         touched[n_touched] = m * hot.shape[1] + i
@@ -191,8 +198,12 @@ def _expose(m, i, source, promotional_source, cred_j, depth_j, edge, t0, age, n_
     could_adopt = h.adopt < 0
     c, a = hour[m], static[m, i]
     ap = 0.0
-    if could_relay or could_adopt:   # the exposure's appeal matters only for a decision still open
+    if could_relay or could_adopt or c.engagement > 0.0:   # appeal matters only for a decision still open
         ap = exposure_appeal(a, c, promotional_source, cred_j)
+    if c.engagement > 0.0 and draw_from(c.engage_prefix, i, b, t0) < engagement_chance(c.engagement, ap):
+        out[m, ENGAGED + a.kind] += 1                  # a like or a comment (every post read can get one)
+        if source >= 0:
+            engaged_on[m, source] += c.people[a.kind]
     if could_relay or h.aware < 0:
         u = draw_from(c.relay_prefix, i, b, t0)
         k = draw_key(u)
@@ -228,6 +239,9 @@ def hour_constants(s, key, rules, launch):
         c = hour[m]
         c.relay_prefix = draw_prefix(key, RELAY + STREAMS * m, s)
         c.adopt_prefix = draw_prefix(key, ADOPT + STREAMS * m, s)
+        c.engage_prefix = draw_prefix(key, ENGAGE + STREAMS * m, s)
+        c.engagement = rules.engagement
+        c.people[:] = rules.people
         c.interest_w = weighted(rules.interest[m], rules.w_interest)
         c.tone, c.novelty, c.decay, c.wearout = rules.tone[m], rules.novelty[m], rules.decay[m], rules.wearout[m]
         c.w_novelty, c.w_trust, c.adoption_prob = rules.w_novelty, rules.w_trust, rules.adoption_prob
@@ -295,11 +309,12 @@ def _feed(s, key, world, rules, state, hour, out, n_touched):
         post = box[c]
         m, i, j = np.int64(post.message), np.int64(post.reader), np.int64(post.author)
         if thresholds.size > 0 and due_slot[i] >= 0 and _pick(key, s, post) > thresholds[due_slot[i]]:
-            out[m, MISSED] += 1
+            out[m, MISSED + kind[i]] += 1
             continue
-        n_touched = _expose(m, i, j, promotional[kind[j]], credibility[j], np.int64(cold[m, j].relay_depth),
+        cred = disclosed_credibility(credibility[j], hot[m, j].seeded, np.int64(post.hour), rules.disclosure)
+        n_touched = _expose(m, i, j, promotional[kind[j]], cred, np.int64(cold[m, j].relay_depth),
                             np.int64(post.link), np.int64(post.hour), float(s - launch[m]), n_touched, hot, static,
-                            seen_edge, touched, hour)
+                            state.engaged_on, seen_edge, touched, hour, out)
     if limit > 0:
         for c in range(nc):
             due[box[c].reader] = 0
@@ -327,7 +342,7 @@ def _ads(s, key, world, rules, state, plan, hour, out, n_touched):
                     if draw(key, NOTICE + STREAMS * m, s, i, 0, 0) < notice:
                         n_touched = _expose(np.int64(m), np.int64(i), np.int64(AD_SOURCE), promotional, cred,
                                             np.int64(0), np.int64(AD), np.int64(s), age, n_touched, hot, static,
-                                            seen_edge, touched, hour)
+                                            state.engaged_on, seen_edge, touched, hour, out)
         count = plan.ad_count[m]
         delivered, attempt = 0, 0
         while consumers.size > 0 and delivered < count and attempt < 200 * count:
@@ -339,13 +354,13 @@ def _ads(s, key, world, rules, state, plan, hour, out, n_touched):
             if draw(key, NOTICE + STREAMS * m, s, i, attempt, 0) < notice:
                 n_touched = _expose(np.int64(m), np.int64(i), np.int64(AD_SOURCE), promotional, cred, np.int64(0),
                                     np.int64(AD), np.int64(s + 1 + attempt), age, n_touched, hot, static,
-                                    seen_edge, touched, hour)
+                                    state.engaged_on, seen_edge, touched, hour, out)
             delivered += 1
     return n_touched
 
 
 @njit(cache=True)
-def _chats(s, key, world, rules, state, hour, n_touched):
+def _chats(s, key, world, rules, state, hour, out, n_touched):
     """Phase 3: the top of the attention draw goes to a chat with a uniformly random agent,
     who passes on its post of the previous hour."""
     q = rules.contact_rate
@@ -362,9 +377,10 @@ def _chats(s, key, world, rules, state, hour, n_touched):
                     and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) >= 1.0 - q:
                 c = int(draw(key, CONTACT + STREAMS * m, s, i, 0, 0) * n)
                 if c != i and cold[m, c].last_post == s - 1:
-                    n_touched = _expose(np.int64(m), np.int64(i), np.int64(c), promotional[kind[c]], credibility[c],
+                    cred = disclosed_credibility(credibility[c], hot[m, c].seeded, np.int64(s - 1), rules.disclosure)
+                    n_touched = _expose(np.int64(m), np.int64(i), np.int64(c), promotional[kind[c]], cred,
                                         np.int64(cold[m, c].relay_depth), np.int64(CHAT), np.int64(s - 1), age,
-                                        n_touched, hot, static, seen_edge, touched, hour)
+                                        n_touched, hot, static, state.engaged_on, seen_edge, touched, hour, out)
     return n_touched
 
 
@@ -374,7 +390,7 @@ def _make_aware(m, i, s, kind, hot, static, out):
     if h.aware < 0:
         h.aware = s
         out[m, NEW_AWARE + kind[i]] += 1
-        if static[m, i].useful > 0.0:
+        if static[m, i].useful > 0:
             out[m, NEW_USEFUL] += 1
         return True
     return False
@@ -398,7 +414,7 @@ def _commit(s, world, rules, state, out, n_touched):
     for k in range(n_touched):
         m, i = touched[k] // n, touched[k] % n
         h, c = hot[m, i], cold[m, i]
-        out[m, EXPOSURES] += h.views
+        out[m, EXPOSED + kind[i]] += h.views
         if _make_aware(m, i, s, kind, hot, static, out):
             c.aware_parent = h.src_aware
             c.aware_depth = h.depth_aware + 1
@@ -413,7 +429,7 @@ def _commit(s, world, rules, state, out, n_touched):
         if h.adopt < 0 and (((h.hits & 2) and h.sources >= min_sources) or ((h.hits & 1) and rules.relayers_adopt)):
             h.adopt = s
             out[m, NEW_ADOPT + kind[i]] += 1
-            if static[m, i].useful > 0.0:
+            if static[m, i].useful > 0:
                 out[m, NEW_USEFUL_ADOPT] += 1
         h.views = 0
         h.new_sources = 0
@@ -421,18 +437,25 @@ def _commit(s, world, rules, state, out, n_touched):
 
 
 @njit(cache=True)
-def _deliver(m, j, s, indptr, indices, activity, inbox, inbox_count, online_prefix, online_share):
+def _deliver(m, j, s, indptr, indices, activity, inbox, inbox_count, online_prefix, online_share, reaction,
+             reaction_prefix):
     """Put j's post of hour s in each follower's feed for the first hour, among the next
     `window` (= online_prefix.size), in which that follower is online (a follower never
-    online in the window never sees it). Each follow link is visited once per post, not
-    once per hour in the window; returns the inbox (reallocated when a bucket is full).
-    `online_prefix[d]`, `online_share[d]`: the ONLINE draw prefix and the daily profile
-    of hour s + 1 + d."""
+    online in the window never sees it). With reaction times (message.decay=power_law),
+    the follower turns to the post no earlier than its reaction delay: d0 whole hours
+    after the post's hour, drawn from `reaction[d]` = P(delay < d + 1 hours). Each follow
+    link is visited once per post, not once per hour in the window; returns the inbox
+    (reallocated when a bucket is full). `online_prefix[d]`, `online_share[d]`: the
+    ONLINE draw prefix and the daily profile of hour s + 1 + d."""
     window = online_prefix.size
+    timed = reaction[0] < 1.0
     for e in range(indptr[j], indptr[j + 1]):
         i = indices[e]
         a = activity[i]
-        for d in range(window):
+        d0 = 0
+        if timed:
+            d0 = np.searchsorted(reaction, draw_from(reaction_prefix, i, j + 3, 0), side="right")
+        for d in range(d0, window):
             if draw_from(online_prefix[d], i, 0, 0) < a * online_share[d]:
                 b = (s + 1 + d) % (window + 1)
                 k = inbox_count[b]
@@ -448,13 +471,14 @@ def _deliver(m, j, s, indptr, indices, activity, inbox, inbox_count, online_pref
 
 
 @njit(cache=True)
-def _publish(m, j, s, cold, out, indptr, indices, activity, inbox, inbox_count, online_prefix, online_share):
+def _publish(m, j, s, world, cold, out, inbox, inbox_count, online_prefix, online_share, reaction, reaction_prefix):
     """Agent j posts message m in hour s (once per hour, however many reasons it has)."""
     if cold[m, j].last_post != s:
         cold[m, j].last_post = s
-        out[m, POSTS] += 1
-        inbox = _deliver(np.int64(m), np.int64(j), s, indptr, indices, activity, inbox, inbox_count, online_prefix,
-                         online_share)
+        cold[m, j].posts += 1
+        out[m, POSTED + world.kind[j]] += 1
+        inbox = _deliver(np.int64(m), np.int64(j), s, world.indptr, world.indices, world.activity, inbox, inbox_count,
+                         online_prefix, online_share, reaction[m], reaction_prefix[m])
     return inbox
 
 
@@ -472,13 +496,15 @@ def _post(s, key, world, rules, state, plan, out):
     """Phase 5: new seeds start talking; one-off posts; every talker posts. Returns the inbox."""
     hot, static, cold, kind = state.hot, state.static, state.cold, world.kind
     talking, n_talking, talk = state.talking, state.n_talking, rules.talk_hours
-    indptr, indices, activity = world.indptr, world.indices, world.activity
-    inbox, inbox_count = state.inbox, state.inbox_count
+    inbox, inbox_count, reaction = state.inbox, state.inbox_count, rules.reaction
     online_prefix = np.empty(rules.attention_window, np.uint64)       # hours s + 1 .. s + window
     online_share = np.empty(rules.attention_window)
     for d in range(rules.attention_window):
         online_prefix[d] = draw_prefix(key, ONLINE, s + 1 + d)
         online_share[d] = world.online_share[s + 1 + d]
+    reaction_prefix = np.empty(state.launch.size, np.uint64)
+    for m in range(state.launch.size):
+        reaction_prefix[m] = draw_prefix(key, REACTION + STREAMS * m, s)
     for k in range(plan.seed_message.size):
         m, j = plan.seed_message[k], plan.seed_agent[k]
         if hot[m, j].seeded < 0:
@@ -489,15 +515,15 @@ def _post(s, key, world, rules, state, plan, out):
     for k in range(plan.post_message.size):
         m, j = plan.post_message[k], plan.post_agent[k]
         _campaign_author(m, j, s, kind, hot, static, cold, out)
-        inbox = _publish(m, j, s, cold, out, indptr, indices, activity, inbox, inbox_count, online_prefix,
-                         online_share)
+        inbox = _publish(m, j, s, world, cold, out, inbox, inbox_count, online_prefix, online_share, reaction,
+                         reaction_prefix)
     for m in range(state.launch.size):
         kept = 0
         for k in range(n_talking[m]):
             j = talking[m, k]
             if cold[m, j].talk_until >= s:
-                inbox = _publish(np.int64(m), np.int64(j), s, cold, out, indptr, indices, activity, inbox,
-                                 inbox_count, online_prefix, online_share)
+                inbox = _publish(np.int64(m), np.int64(j), s, world, cold, out, inbox, inbox_count, online_prefix,
+                                 online_share, reaction, reaction_prefix)
                 if cold[m, j].talk_until > s:
                     talking[m, kept] = j
                     kept += 1
@@ -514,6 +540,6 @@ def advance(s, key, world, rules, state, plan, out):
     hour = hour_constants(s, key, rules, state.launch)
     n_touched = _feed(s, key, world, rules, state, hour, out, np.int64(0))
     n_touched = _ads(s, key, world, rules, state, plan, hour, out, n_touched)
-    n_touched = _chats(s, key, world, rules, state, hour, n_touched)
+    n_touched = _chats(s, key, world, rules, state, hour, out, n_touched)
     _commit(s, world, rules, state, out, n_touched)
     return _post(s, key, world, rules, state, plan, out)

@@ -20,11 +20,15 @@ class Message:
     half_life_hours: float | None   # novelty halves every this many hours (None: never)
     wearout: float              # novelty multiplier per earlier exposure of the same agent
     promotional: float          # promotional tone in [0, 1]
+    reaction: str = "exponential"   # message.decay: exponential | power_law (reaction delays to a post)
+    reaction_exponent: float = 0.2314843
+    reaction_onset_minutes: float = 5.0
 
     @classmethod
     def from_config(cls, cfg: MessageConfig, name: str | None = None) -> "Message":
         return cls(name or cfg.name, np.asarray(cfg.topics, dtype=np.float64), cfg.interest, cfg.novelty,
-                   cfg.half_life_hours, cfg.wearout, cfg.promotional)
+                   cfg.half_life_hours, cfg.wearout, cfg.promotional, cfg.decay, cfg.reaction_exponent,
+                   cfg.reaction_onset_minutes)
 
     @property
     def decay(self) -> float:

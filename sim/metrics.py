@@ -3,7 +3,9 @@
 Every agent's state holds the hour it became aware, relayed, adopted or was seeded and
 who it credits, so curves and cascade statistics are read off those arrays after the
 run. "Total" counts an agent once however many messages reached it (reach, adopters)
-and adds up events (relays, seeds, impressions, spending).
+and adds up events (relays, seeds, impressions, spending). Counts are people of the real
+market: each agent weighs the people it stands for (`sim.market`, population.scale);
+cascade shapes (depths, relay trees, agents relaying to k) stay in simulated agents.
 """
 from __future__ import annotations
 
@@ -12,17 +14,19 @@ import pandas as pd
 from numba import njit
 
 from . import kernels as K
-from .kinds import KIND_NAMES, per_kind
+from .kinds import KIND_NAMES, N_KINDS, per_kind
+from .market import people_per_kind
 
 CURVES = (["reach", "useful_reach", "relayed", "adopted", "useful_adopted", "seeded"]
           + [f"{what}_{kind}" for what in ("aware", "relayed", "adopted") for kind in KIND_NAMES])
-FLOWS = ("impressions", "exposures", "missed_posts", "posts_this_hour")
-_FLOW_COLUMN = {"impressions": K.IMPRESSIONS, "exposures": K.EXPOSURES,
-                "missed_posts": K.MISSED, "posts_this_hour": K.POSTS}
+FLOWS = ("impressions", "exposures", "missed_posts", "posts_this_hour", "engagements")
+_FLOW_BLOCK = {"exposures": K.EXPOSED, "missed_posts": K.MISSED, "posts_this_hour": K.POSTED,
+               "engagements": K.ENGAGED}       # per-kind blocks of the kernel's counts
 UNION = {"reach", "useful_reach", "adopted", "useful_adopted"} | {
     f"{w}_{k}" for w in ("aware", "adopted") for k in KIND_NAMES}
 FINALS = ("reach", "useful_reach", "relays", "adoptions", "useful_adoptions", "seeded",
-          "impressions", "exposures", "missed_posts", "posts", "spent",
+          "impressions", "exposures", "missed_posts", "posts", "engagements", "spent",
+          "frequency", "share_rate", "cost_per_engagement", "cost_per_adoption", "useful_reach_per_euro",
           "amplification_per_seed", "amplification_per_1000_impressions", "cost_per_useful_contact",
           "time_to_half_reach", "peak_hour", "cascade_depth_max", "cascade_depth_mean",
           "organic_relay_share", "largest_relay_tree", "agents_relaying_to_k")
@@ -35,27 +39,29 @@ _ADOPTED_BY_KIND = CURVES.index(f"adopted_{KIND_NAMES[0]}")
 
 
 @njit(cache=True)
-def _tally(out, t, hours, total, in_target, by_kind):
-    """One agent's event in hour t (-1: never) counted in up to three columns (-1: none)."""
+def _tally(out, t, hours, people, total, in_target, by_kind):
+    """One agent's event in hour t (-1: never), its people counted in up to three columns (-1: none)."""
     if 0 <= t < hours:
         for col in (total, in_target, by_kind):
             if col >= 0:
-                out[t, col] += 1
+                out[t, col] += people
 
 
 @njit(cache=True)
-def _new_per_hour(aware, relay, adopt, seeded, kind, useful, in_reach, hours, out):
-    """out[hour, CURVES column] += agents whose event happened in that hour: one pass over
+def _new_per_hour(aware, relay, adopt, seeded, kind, useful, in_reach, people, hours, out):
+    """out[hour, CURVES column] += people whose event happened in that hour: one pass over
     the agents (the state arrays are strided views of the records, so one pass matters).
     Columns: 0 reach (kinds counted in reach), 1 useful reach, 2 relayed, 3 adopted,
-    4 useful adopted, 5 seeded, then aware / relayed / adopted per kind."""
+    4 useful adopted, 5 seeded, then aware / relayed / adopted per kind. `people[k]`: the
+    people an agent of kind k stands for."""
     for i in range(aware.size):
         k = kind[i]
+        w = people[k]
         target = useful[i] != 0
-        _tally(out, aware[i], hours, 0 if in_reach[k] else -1, 1 if target else -1, _AWARE_BY_KIND + k)
-        _tally(out, relay[i], hours, 2, -1, _RELAYED_BY_KIND + k)
-        _tally(out, adopt[i], hours, 3, 4 if target else -1, _ADOPTED_BY_KIND + k)
-        _tally(out, seeded[i], hours, 5, -1, -1)
+        _tally(out, aware[i], hours, w, 0 if in_reach[k] else -1, 1 if target else -1, _AWARE_BY_KIND + k)
+        _tally(out, relay[i], hours, w, 2, -1, _RELAYED_BY_KIND + k)
+        _tally(out, adopt[i], hours, w, 3, 4 if target else -1, _ADOPTED_BY_KIND + k)
+        _tally(out, seeded[i], hours, w, 5, -1, -1)
 
 
 @njit(cache=True)
@@ -70,11 +76,25 @@ def _first_time(times):
     return first
 
 
-def _curves(aware, relay, adopt, seeded, kind, useful, hours) -> np.ndarray:
-    """Cumulative curves [hours, len(CURVES)] of one message (or of the union)."""
-    new = np.zeros((hours, len(CURVES)), np.int64)
-    _new_per_hour(aware, relay, adopt, seeded, kind, useful, IN_REACH, hours, new)
+def _curves(aware, relay, adopt, seeded, kind, useful, people, hours) -> np.ndarray:
+    """Cumulative curves [hours, len(CURVES)] of one message (or of the union), in people."""
+    new = np.zeros((hours, len(CURVES)), np.float64)
+    _new_per_hour(aware, relay, adopt, seeded, kind, useful, IN_REACH, people, hours, new)
     return np.cumsum(new, axis=0)
+
+
+def _flows(hourly: np.ndarray, people: np.ndarray, per_impression: float) -> np.ndarray:
+    """Per message: cumulative flows [messages, hours, len(FLOWS)] in people (posts: per hour)."""
+    n_msg, hours = hourly.shape[1], hourly.shape[0]
+    flows = np.zeros((n_msg, hours, len(FLOWS)), np.float64)
+    for col, name in enumerate(FLOWS):
+        if name == "impressions":
+            per_hour = hourly[:, :, K.IMPRESSIONS].T * per_impression          # messages x hours
+        else:
+            block = _FLOW_BLOCK[name]
+            per_hour = (hourly[:, :, block:block + N_KINDS] * people).sum(axis=2).T
+        flows[:, :, col] = per_hour if name == "posts_this_hour" else np.cumsum(per_hour, axis=1)
+    return flows
 
 
 @njit(cache=True)
@@ -119,19 +139,18 @@ def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
     st, pop = model.state, model.population
     n_msg, hours = len(model.messages), hourly.shape[0]
     kind, useful = pop.kind, model.useful.astype(bool)
-    curves = np.zeros((n_msg + 1, hours, len(CURVES)), np.int64)
+    people = people_per_kind(model.cfg.population.scale)
+    curves = np.zeros((n_msg + 1, hours, len(CURVES)), np.float64)
     for m in range(n_msg):
-        curves[m] = _curves(st.aware_at[m], st.relay_at[m], st.adopt_at[m], st.seeded_at[m], kind, useful,
+        curves[m] = _curves(st.aware_at[m], st.relay_at[m], st.adopt_at[m], st.seeded_at[m], kind, useful, people,
                             hours)
     first_aware, first_adopt = _first_time(st.aware_at), _first_time(st.adopt_at)
-    total = _curves(first_aware, first_aware, first_adopt, first_adopt, kind, useful, hours)
+    total = _curves(first_aware, first_aware, first_adopt, first_adopt, kind, useful, people, hours)
     for col, name in enumerate(CURVES):
         curves[n_msg, :, col] = total[:, col] if name in UNION else curves[:n_msg, :, col].sum(axis=0)
-    flows = np.zeros((n_msg + 1, hours, len(FLOWS)), np.int64)
-    for col, name in enumerate(FLOWS):
-        per_hour = hourly[:, :, _FLOW_COLUMN[name]].T                       # messages x hours
-        flows[:n_msg, :, col] = per_hour if name == "posts_this_hour" else np.cumsum(per_hour, axis=1)
-        flows[n_msg, :, col] = flows[:n_msg, :, col].sum(axis=0)
+    flows = np.zeros((n_msg + 1, hours, len(FLOWS)), np.float64)
+    flows[:n_msg] = _flows(hourly, people, model.people_per_impression)
+    flows[n_msg] = flows[:n_msg].sum(axis=0)
 
     finals = {name: np.full(n_msg + 1, np.nan) for name in FINALS}
     caused_total = np.zeros(pop.size, np.int64)
@@ -164,10 +183,15 @@ def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
             "adoptions": col["adopted"], "useful_adoptions": col["useful_adopted"], "seeded": seeded,
             "impressions": fcol["impressions"], "exposures": fcol["exposures"],
             "missed_posts": fcol["missed_posts"], "posts": flows[m, :, FLOWS.index("posts_this_hour")].sum(),
-            "spent": spent,
+            "engagements": fcol["engagements"], "spent": spent,
+            "frequency": fcol["exposures"] / final_reach if final_reach else np.nan,
+            "share_rate": relays / fcol["exposures"] if fcol["exposures"] else np.nan,
+            "cost_per_engagement": _per(spent, fcol["engagements"]),
+            "cost_per_adoption": _per(spent, col["adopted"]),
+            "useful_reach_per_euro": col["useful_reach"] / spent if spent > 0 else np.nan,
             "amplification_per_seed": relays / seeded if seeded else np.nan,
             "amplification_per_1000_impressions": relays / (fcol["impressions"] / 1000) if fcol["impressions"] else np.nan,
-            "cost_per_useful_contact": (spent / col["useful_reach"]) if col["useful_reach"] else np.nan,
+            "cost_per_useful_contact": _per(spent, col["useful_reach"]),
             "time_to_half_reach": (int(np.argmax(reach_curve >= 0.5 * final_reach)) - launch + 1)
             if final_reach > 0 and launch >= 0 else np.nan,
             "peak_hour": int(np.argmax(new_aware)) if final_reach > 0 else np.nan,
@@ -180,6 +204,11 @@ def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
         for name in FINALS:
             finals[name][m] = values[name]
     return curves, flows, finals
+
+
+def _per(spent: float, count: float) -> float:
+    """Euros per unit of a result (0 for a free plan); undefined when nothing was achieved."""
+    return spent / count if count > 0 else np.nan
 
 
 def attribution_table(model) -> pd.DataFrame:

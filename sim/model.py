@@ -16,7 +16,7 @@ import numpy as np
 
 from . import calendar
 from . import kernels as K
-from . import reference
+from . import market, reference
 from .actions import Action
 from .agents import AGENT_CLASSES, MarketAgent
 from .campaign import actions_from_config, launch_step
@@ -53,7 +53,8 @@ class InfluenceModel(mesa.Model):
         self.messages = [Message.from_config(cfg.message)] + [
             Message.from_config(mc, name) for name, mc in extra.items()]
         assert [m.name for m in self.messages] == message_names(cfg)
-        self.rules = rules_from_config(cfg.diffusion, self.messages, cfg.network.contact_rate)
+        self.rules = rules_from_config(cfg.diffusion, self.messages, cfg.network.contact_rate,
+                                       market.people_per_kind(cfg.population.scale))
         self.relevance = np.stack([m.relevance(pop.interests) for m in self.messages])
         for k, seg in enumerate(cfg.target.segments):
             if seg >= pop.n_segments:
@@ -61,10 +62,10 @@ class InfluenceModel(mesa.Model):
                                   f"segment {seg} does not exist (segments are 0..{pop.n_segments - 1})")
         self.useful = ((pop.kind == CONSUMER) & np.isin(pop.segment, cfg.target.segments)).astype(np.uint8)
         self.consumers = np.flatnonzero(pop.kind == CONSUMER).astype(np.int64)
-        c = cfg.campaign
-        followers = net.follower_counts.astype(np.float64)
-        self.seed_costs = (np.asarray(c.seed_fee_fixed.as_list())[pop.kind]
-                           + np.asarray(c.seed_fee_per_follower.as_list())[pop.kind] * followers)
+        self.people = market.people_per_agent(pop.kind, cfg.population.scale)
+        self.followers = market.real_followers(net, self.people)
+        self.seed_costs = market.seed_costs(cfg.campaign, pop.kind, self.people, self.followers)
+        self.people_per_impression = float(cfg.population.scale)     # ads go to consumers
         self.launch = launch_step(cfg)
         self.start = calendar.start_of(cfg)
         self.horizon = calendar.horizon(cfg)
@@ -134,7 +135,7 @@ class InfluenceModel(mesa.Model):
             self._advance_kernel(t)
         else:
             reference.hour(self.reference, t)
-        self.spent += self.out[:, K.IMPRESSIONS] * self.cfg.campaign.cpm / 1000.0
+        self.spent += self.out[:, K.IMPRESSIONS] * self.people_per_impression * self.cfg.campaign.cpm / 1000.0
         self.history.append(self.out.copy())
         self.hour += 1
 

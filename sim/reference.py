@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from . import kernels as K
 from .config import message_configs
 from .kinds import BRAND, CONSUMER, KINDS
-from .rng import ADOPT, AD_PICK, ATTENTION, CONTACT, NOTICE, ONLINE, PICK, RELAY, STREAMS, draw_py
+from .rng import ADOPT, AD_PICK, ATTENTION, CONTACT, ENGAGE, NOTICE, ONLINE, PICK, REACTION, RELAY, STREAMS, draw_py
 
 AD = -2                                  # the paid ad as a source (its credibility and tone: the brand's)
 
@@ -63,11 +63,14 @@ class Reference:
         norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
         return min(max(dot / norm, 0.0), 1.0) if norm > 0 else 0.0
 
-    def appeal(self, m: int, agent, source_kind: int) -> float:
-        """interest^wI x relevance^wR x trust^wT, trust = credibility x (1 - scepticism x tone)."""
+    def appeal(self, m: int, agent, source_kind: int, disclosed: bool = False) -> float:
+        """interest^wI x relevance^wR x trust^wT, trust = credibility x (1 - scepticism x tone),
+        credibility x (1 - disclosure penalty) for a sponsored post."""
         msg, d = self.messages[m], self.d
         tone = 1.0 if KINDS[source_kind].fully_promotional else msg.promotional
         credibility = getattr(d.credibility, KINDS[source_kind].name)
+        if disclosed:
+            credibility *= 1.0 - d.disclosure_penalty
         trust = credibility * (1.0 - agent.scepticism * tone)
         return (msg.interest ** d.weight_interest * self.relevance(m, agent) ** d.weight_relevance
                 * trust ** d.weight_trust)
@@ -78,6 +81,26 @@ class Reference:
         age = s - self.model.launch_hour_of(m)
         decay = 1.0 if msg.half_life_hours is None else 2.0 ** (-age / msg.half_life_hours)
         return msg.novelty * decay * msg.wearout ** earlier
+
+    def reaction_delay(self, m: int, i: int, j: int, t0: int) -> int:
+        """Whole hours after its hour before agent i turns to j's post of hour t0: 0 unless
+        message.decay=power_law, then the d with P(delay < d) <= u < P(delay < d + 1) for the
+        SEISMIC kernel, P(delay < t) = 1 - (t/s0)^-theta / (1 + theta) beyond s0 (window: never)."""
+        msg, window = self.messages[m], self.d.attention_window
+        if msg.decay != "power_law":
+            return 0
+        u = draw_py(self.model.key, REACTION + STREAMS * m, t0, i, j + 3, 0)
+        theta, s0 = msg.reaction_exponent, msg.reaction_onset_minutes / 60.0
+        for d in range(window):
+            t = d + 1.0
+            below = theta * t / ((1 + theta) * s0) if t <= s0 else 1.0 - (t / s0) ** -theta / (1 + theta)
+            if u < below:
+                return d
+        return window
+
+    def people(self, agent) -> float:
+        """People of the real market the agent stands for (consumers: population.scale)."""
+        return self.model.cfg.population.scale if agent.kind == CONSUMER else 1.0
 
     def online(self, agent, s: int) -> bool:
         """Online with chance activity x the profile of the local hour (weekday or weekend)."""
@@ -106,7 +129,13 @@ def expose(ref: Reference, m: int, agent, source: int, link: int, t0: int, s: in
         p.new_sources += 1
     source_kind = BRAND if source == AD else int(mdl.population.kind[source])
     depth = 0 if source == AD else int(st.relay_depth[m, source])
-    appeal = ref.appeal(m, agent, source_kind)
+    disclosed = source != AD and 0 <= st.seeded_at[m, source] <= t0      # a sponsored post carries #ad
+    appeal = ref.appeal(m, agent, source_kind, disclosed)
+    if ref.d.engagement > 0 and \
+            draw_py(mdl.key, ENGAGE + STREAMS * m, s, i, source + 3, t0) < ref.d.engagement * appeal:
+        mdl.out[m, K.ENGAGED + agent.kind] += 1
+        if source != AD:
+            st.engagements[m, source] += ref.people(agent)
     could_relay = st.relay_at[m, i] < 0 and st.seeded_at[m, i] < 0
     if could_relay or st.aware_at[m, i] < 0:
         u = draw_py(mdl.key, RELAY + STREAMS * m, s, i, source + 3, t0)
@@ -132,6 +161,13 @@ def launch(ref: Reference, s: int) -> None:
             mdl.state.launch[m] = s
 
 
+def first_chance(ref: Reference, m: int, agent, j: int, t0: int, s: int) -> bool:
+    """Is hour s (the agent online) its first chance to read j's post of hour t0: its
+    reaction delay is over, and it has not been online since it was?"""
+    ready = t0 + 1 + ref.reaction_delay(m, agent.index, j, t0)
+    return ready <= s and not any(ref.online(agent, s2) for s2 in range(ready, s))
+
+
 def feed(ref: Reference, agent, s: int) -> None:
     """Phase 1: the posts of followed accounts made in the last W hours that the agent has
     not had a chance to see (it was offline since), at most `attention_limit` of them."""
@@ -139,20 +175,18 @@ def feed(ref: Reference, agent, s: int) -> None:
     i = agent.index
     if not ref.online(agent, s):
         return
-    first_chance = [t0 for t0 in range(max(0, s - window), s)
-                    if not any(ref.online(agent, s2) for s2 in range(t0 + 1, s))]
     posts = []                                       # (pick draw, message, author, link, post hour)
     for k in range(net.in_indptr[i], net.in_indptr[i + 1]):
         j, link = int(net.in_indices[k]), int(net.in_edge[k])
-        for t0 in first_chance:
+        for t0 in range(max(0, s - window), s):
             for m, posters in enumerate(ref.posts_by_hour.get(t0, ())):
-                if j in posters:
+                if j in posters and first_chance(ref, m, agent, j, t0, s):
                     pick = draw_py(mdl.key, PICK + STREAMS * m, s, i, j + 3, t0) if limit > 0 else 0.0
                     posts.append((pick, m, j, link, t0))
     if 0 < limit < len(posts):                       # read the `limit` posts with the smallest pick draws
         posts.sort()
         for _, m, *_ in posts[limit:]:
-            mdl.out[m, K.MISSED] += 1
+            mdl.out[m, K.MISSED + agent.kind] += 1
         posts = posts[:limit]
     for _, m, j, link, t0 in posts:
         expose(ref, m, agent, j, link, t0, s)
@@ -226,7 +260,7 @@ def commit(ref: Reference, s: int) -> None:
     mdl, st = ref.model, ref.model.state
     for (m, i), p in sorted(ref.pending.items()):
         agent = mdl.agent_list[i]
-        mdl.out[m, K.EXPOSURES] += p.views
+        mdl.out[m, K.EXPOSED + agent.kind] += p.views
         if make_aware(ref, m, agent, s):
             st.aware_parent[m, i], st.aware_depth[m, i] = p.aware[1], p.aware[2] + 1
         st.exposures[m, i] += p.views
@@ -264,7 +298,8 @@ def post(ref: Reference, s: int) -> None:
         ref.talkers[m] = [j for j in talkers if st.talk_until[m, j] > s]
         for j in posted[m]:
             st.last_post[m, j] = s
-        mdl.out[m, K.POSTS] = len(posted[m])
+            st.posts[m, j] += 1
+            mdl.out[m, K.POSTED + mdl.agent_list[j].kind] += 1
     ref.posts_by_hour[s] = posted
     ref.posts_by_hour.pop(s - ref.d.attention_window, None)
 

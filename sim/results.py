@@ -40,8 +40,8 @@ TOTAL = "all"
 class RunResult:
     cfg: Config
     messages: list[str]         # message names; index len(messages) is the total
-    curves: np.ndarray          # int64[replicates, messages+1, hours, len(CURVES)] cumulative
-    flows: np.ndarray           # int64[replicates, messages+1, hours, len(FLOWS)]
+    curves: np.ndarray          # float64[replicates, messages+1, hours, len(CURVES)] cumulative, in people
+    flows: np.ndarray           # float64[replicates, messages+1, hours, len(FLOWS)]
     finals: dict                # name -> float64[replicates, messages+1]
     attribution: pd.DataFrame   # who relayed to whom in replicate 0
     kind_sizes: dict
@@ -81,8 +81,8 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     for note in model.notes:
         log.warning(note)
     reps, hours, n_msg = cfg.run.replicates, model.horizon, len(model.messages)
-    curves = np.zeros((reps, n_msg + 1, hours, len(CURVES)), np.int64)
-    flows = np.zeros((reps, n_msg + 1, hours, len(FLOWS)), np.int64)
+    curves = np.zeros((reps, n_msg + 1, hours, len(CURVES)), np.float64)
+    flows = np.zeros((reps, n_msg + 1, hours, len(FLOWS)), np.float64)
     finals = {name: np.zeros((reps, n_msg + 1)) for name in FINALS}
     attribution = []
     threads = max(1, min(reps, cfg.run.threads or numba.get_num_threads()))

@@ -23,6 +23,8 @@ PICK = 6          # priority of a feed post when i has more posts than attention
 AD_PICK = 7       # which consumer a counted ad impression goes to
 NOTICE = 8        # does i notice an ad impression
 INFLUENCE = 9     # reverse-reachable sets for influence scores
+ENGAGE = 10       # does this exposure get a like or a comment from i
+REACTION = 11     # i's reaction delay to a post (message.decay=power_law)
 STREAMS = 16      # message m uses purpose + STREAMS * m (message 0: the plain purposes)
 
 _M64 = 0xFFFFFFFFFFFFFFFF

@@ -11,13 +11,14 @@ from . import kernels as K
 HOT_VIEWS = {"aware_at": "aware", "relay_at": "relay", "adopt_at": "adopt", "seeded_at": "seeded",
              "exposures": "exposures", "sources": "sources", "seen_ad": "seen_ad"}
 COLD_VIEWS = {"talk_until": "talk_until", "last_post": "last_post", "aware_parent": "aware_parent",
-              "relay_parent": "relay_parent", "aware_depth": "aware_depth", "relay_depth": "relay_depth"}
+              "relay_parent": "relay_parent", "aware_depth": "aware_depth", "relay_depth": "relay_depth",
+              "posts": "posts"}
 
 
 class DiffusionState:
     """`hot` (what each exposure touches), `cold` (what changes when something happens) and
     `static` (per-replicate constants of the relay rule) records, see `sim.kernels`."""
-    ROWS = tuple(HOT_VIEWS) + tuple(COLD_VIEWS)
+    ROWS = tuple(HOT_VIEWS) + tuple(COLD_VIEWS) + ("engagements",)
 
     def __init__(self, messages: int, n: int, edges: int, window: int):
         self.hot = np.empty((messages, n), dtype=K.HOT)
@@ -27,6 +28,7 @@ class DiffusionState:
             setattr(self, name, self.hot[f])
         for name, f in COLD_VIEWS.items():
             setattr(self, name, self.cold[f])
+        self.engagements = np.zeros((messages, n))            # people who liked or commented on i's posts
         self.seen_edge = np.zeros((messages, edges), dtype=np.uint8)
         self.touched = np.zeros(messages * n, dtype=np.int64)
         self.due = np.zeros(n, dtype=np.int64)                 # attention-limit scratch: posts due ...
@@ -41,6 +43,7 @@ class DiffusionState:
 
     def clear(self) -> None:
         K.clear_records(self.hot, self.cold)
+        self.engagements[:] = 0.0
         self.seen_edge[:] = 0
         self.inbox_count[:] = 0
         self.n_talking[:] = 0
@@ -48,7 +51,7 @@ class DiffusionState:
 
     def record(self) -> K.State:
         """The kernel's view of this state (rebuilt each hour: the inbox may have grown)."""
-        return K.State(self.hot, self.cold, self.static, self.seen_edge, self.touched, self.due, self.due_slot,
+        return K.State(self.hot, self.cold, self.static, self.engagements, self.seen_edge, self.touched, self.due, self.due_slot,
                        self.inbox, self.inbox_count, self.talking, self.n_talking, self.launch)
 
     def snapshot(self) -> np.ndarray:

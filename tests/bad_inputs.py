@@ -24,6 +24,9 @@ def run(cls, args, expect):
 CASES = [
     # ---------------------------------------------------------------- values out of range or of the wrong type
     run("value", "population.consumers=0", "population.consumers"),
+    run("value", "population.scale=0.5", "population.scale"),
+    run("value", "population.scale=-100", "population.scale"),
+    run("value", "population.scale=inf", "population.scale"),
     run("value", "population.consumers=-5", "population.consumers"),
     run("value", "population.consumers=1.5", "population.consumers"),
     run("value", "population.bloggers=-1", "population.bloggers"),
@@ -63,6 +66,12 @@ CASES = [
     run("value", "message.half_life_hours=0", "message.half_life_hours"),
     run("value", "message.half_life_hours=-1", "message.half_life_hours"),
     run("value", "message.wearout=1.1", "message.wearout"),
+    run("value", "message.decay=linear", "message.decay"),
+    run("value", "message.reaction_exponent=0", "message.reaction_exponent"),
+    run("value", "message.reaction_onset_minutes=-5", "message.reaction_onset_minutes"),
+    run("value", "diffusion.engagement=1.5", "diffusion.engagement"),
+    run("value", "diffusion.disclosure_penalty=-0.1", "diffusion.disclosure_penalty"),
+    run("value", "diffusion.disclosure_penalty=2", "diffusion.disclosure_penalty"),
     run("value", "message.promotional=-1", "message.promotional"),
     run("value", "message.topics=[1,0]", "message.topics"),
     run("value", "message.topics=[0,0,0,0,0,0,0,0]", "message.topics"),

@@ -1,4 +1,5 @@
-"""The influence estimator's relay probability per follow link is the kernel's, for random rules."""
+"""The influence estimator's relay probability per follow link is the kernel's, for random rules,
+for an ordinary post and for a sponsored (disclosed) one."""
 import numpy as np
 import pytest
 from numba import njit
@@ -35,6 +36,7 @@ def test_estimator_relay_probability_at_launch_equals_the_kernels(seed):
         setattr(d.relay_max, kind, float(gen.uniform(0, 1)))
         setattr(d.credibility, kind, float(gen.uniform(0, 1)))
     d.weight_interest, d.weight_relevance, d.weight_novelty, d.weight_trust = gen.uniform(0, 2, 4)
+    d.disclosure_penalty = float(gen.uniform(0.1, 0.9))
     for mc in (cfg.message, MessageConfig(name="second")):
         mc.topics = list(gen.uniform(0, 1, 8))
         mc.interest, mc.novelty, mc.wearout, mc.promotional = gen.uniform(0, 1, 4)
@@ -46,9 +48,14 @@ def test_estimator_relay_probability_at_launch_equals_the_kernels(seed):
     launch = 7
     hour = K.hour_constants(launch, np.uint64(model.key), model.rules, np.full(2, launch))   # message age 0
     for m in range(2):
-        _, estimated = link_probabilities(model, m)
+        _, estimated, sponsored = link_probabilities(model, m)
         kernel = kernel_relay_chances(m, followers, net.in_indices, model.state.static, hour, pop.kind,
                                       pop.credibility, model.world.fully_promotional)
         assert kernel.size > 300 and kernel.std() > 0
         assert np.array_equal(estimated, np.clip(kernel, 0.0, 1.0)), m
+        disclosed = np.array([K.disclosed_credibility(c, 0, 0, d.disclosure_penalty) for c in pop.credibility])
+        kernel = kernel_relay_chances(m, followers, net.in_indices, model.state.static, hour, pop.kind,
+                                      disclosed, model.world.fully_promotional)
+        assert np.array_equal(sponsored, np.clip(kernel, 0.0, 1.0)), m
+        assert (sponsored < estimated).sum() > 300
     model.release()

@@ -5,6 +5,7 @@ import pytest
 
 from sim import kernels as K
 from sim import rng
+from sim.kinds import N_KINDS
 from sim.config import MessageConfig, MessageSlot
 from sim.model import InfluenceModel
 from sim.network import Network
@@ -14,13 +15,15 @@ from .conftest import small_config
 
 SETTINGS = [
     # (window, talk_hours, activity, min_sources, relayers_adopt, mass_reach, contact_rate,
-    #  half_life, attention_limit, second message, budgeted hybrid)
-    (1, 1, 1.0, 1, True, 0.0, 0.0, None, 0, False, False),     # independent-cascade-like
-    (6, 1, 0.3, 1, True, 0.02, 0.0, 24.0, 5, False, False),    # the default shape
-    (3, 3, 0.5, 2, False, 0.05, 0.0, 6.0, 2, False, False),    # talkative, reinforcement, tight attention
-    (4, 0, 0.6, 1, True, 0.01, 0.0, 12.0, 0, True, False),     # talk until the end, two messages
-    (2, 2, 0.8, 1, True, 0.03, 0.3, None, 3, True, False),     # mixed chats on top of the network
-    (5, 2, 0.5, 1, True, 0.0, 0.0, 24.0, 1, True, True),       # counted ads + sponsored posts, 2 messages
+    #  half_life, attention_limit, second message, budgeted hybrid,
+    #  engagement, disclosure penalty, message.decay, population.scale)
+    (1, 1, 1.0, 1, True, 0.0, 0.0, None, 0, False, False, 0.0, 0.0, "exponential", 1.0),   # IC-like
+    (6, 1, 0.3, 1, True, 0.02, 0.0, 24.0, 5, False, False, 0.3, 0.2, "exponential", 1.0),  # the old default
+    (24, 1, 0.5, 1, True, 0.01, 0.0, None, 4, False, False, 0.3, 0.2, "power_law", 1.0),  # reaction times
+    (3, 3, 0.5, 2, False, 0.05, 0.0, 6.0, 2, False, False, 0.5, 0.25, "exponential", 1.0),  # tight attention
+    (4, 0, 0.6, 1, True, 0.01, 0.0, 12.0, 0, True, False, 0.2, 0.0, "power_law", 30.0),   # talk to the end
+    (2, 2, 0.8, 1, True, 0.03, 0.3, None, 3, True, False, 0.4, 0.3, "exponential", 1.0),  # mixed chats
+    (5, 2, 0.5, 1, True, 0.0, 0.0, 24.0, 1, True, True, 0.3, 0.4, "power_law", 50.0),     # ads + sponsored
 ]
 
 
@@ -38,7 +41,7 @@ def random_world(cfg, seed, density):
 @pytest.mark.parametrize("graph_seed", [1, 2])
 def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
     (window, talk, activity, min_src, relayers_adopt, reach, contact, half_life, limit, two,
-     budgeted) = SETTINGS[case]
+     budgeted, engagement, disclosure, decay, scale) = SETTINGS[case]
     cfg = small_config(consumers=120 + 40 * graph_seed, bloggers=4, hours=30, seed=graph_seed)
     d = cfg.diffusion
     d.attention_window, d.talk_hours, d.attention_limit = window, talk, limit
@@ -48,6 +51,7 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
     cfg.message.interest = 0.9
     cfg.population.activity_mean = activity
     cfg.message.half_life_hours = half_life
+    d.engagement, d.disclosure_penalty, cfg.message.decay, cfg.population.scale = engagement, disclosure, decay, scale
     c = cfg.campaign
     c.mass_reach, c.mass_hours = reach, 10
     c.brand_post_hours, c.seed_agents = [0, 5], [3, 7]
@@ -57,7 +61,7 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
                                                 topics=[0.2, 1.0, 0, 0, 0, 0, 0, 0])}
         c.message_mix = [MessageSlot("teaser", 0.4, 0), MessageSlot("launch", 0.6, 4)]
     if budgeted:
-        c.kind, c.budget, c.strategy, c.cpm = "hybrid", 60.0, "greedy", 20.0
+        c.kind, c.budget, c.strategy, c.cpm = "hybrid", 60.0 * scale, "greedy", 20.0     # euros: scaled market
     world = random_world(cfg, graph_seed, density=6.0)
     fast = InfluenceModel(cfg, world=world, mode="fast")
     ref = InfluenceModel(cfg, world=world, mode="reference")
@@ -76,7 +80,9 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
             assert (fast.state.relay_at[m] >= 0).sum() > 0
             assert (fast.state.aware_at[m] >= 0).sum() > 10
         if 0 < limit <= 2:
-            assert np.array(fast.history)[:, :, K.MISSED].sum() > 0      # attention did bind
+            assert np.array(fast.history)[:, :, K.MISSED:K.MISSED + N_KINDS].sum() > 0    # attention did bind
+        if engagement:
+            assert fast.state.engagements.sum() > 0                   # likes and comments were given
     fast.release()
     ref.release()
 

@@ -102,6 +102,7 @@ class Outcomes:
 def outcomes(model: InfluenceModel, reps: int, hours: int, m: int = 0) -> Outcomes:
     """Run replicates 0..reps-1 for `hours` and keep message m's per-agent results."""
     from sim import kernels as K
+    from sim.kinds import N_KINDS
     rows = []
     for r in range(reps):
         model.reset(r)
@@ -110,8 +111,8 @@ def outcomes(model: InfluenceModel, reps: int, hours: int, m: int = 0) -> Outcom
         rows.append((st.aware_at[m].copy(), st.relay_at[m].copy(), st.exposures[m].copy(), st.sources[m].copy(),
                      st.adopt_at[m] >= 0, [st.relay_at[k] >= 0 for k in range(len(model.messages))],
                      [st.exposures[k].copy() for k in range(len(model.messages))],
-                     hourly[:, :, K.IMPRESSIONS].sum(), hourly[:, :, K.MISSED].sum(),
-                     hourly[:, :, K.POSTS].sum(axis=1)))
+                     hourly[:, :, K.IMPRESSIONS].sum(), hourly[:, :, K.MISSED:K.MISSED + N_KINDS].sum(),
+                     hourly[:, :, K.POSTED:K.POSTED + N_KINDS].sum(axis=(1, 2))))
     model.release()
     cols = list(zip(*rows))
     stack = [np.array(c) for c in cols]

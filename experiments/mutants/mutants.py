@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SAFETY_NET = ["tests/test_behaviour.py", "tests/test_kernel_reference.py", "tests/test_estimator.py",
-              "tests/test_special_cases.py"]
+SAFETY_NET = ["tests/test_behaviour.py", "tests/test_behaviour_market.py", "tests/test_kernel_reference.py",
+              "tests/test_estimator.py", "tests/test_special_cases.py"]
 
 
 @dataclass
@@ -100,6 +100,20 @@ MUTANTS = [
     Mutant("adoption-chance-halved", "the chance an exposure convinces is half adoption_prob x appeal", [
         ("sim/rules.py", "return adoption_prob * appeal_", "return adoption_prob * appeal_ * 0.5"),
         ("sim/reference.py", "< ref.d.adoption_prob * appeal:", "< ref.d.adoption_prob * appeal * 0.5:")]),
+    Mutant("no-disclosure-penalty", "sponsored posts are trusted like any other (no #ad discount)", [
+        ("sim/rules.py", "return credibility * (1.0 - penalty)", "return credibility"),
+        ("sim/reference.py", "credibility *= 1.0 - d.disclosure_penalty", "credibility *= 1.0")]),
+    Mutant("disclosure-follows-the-author", "every post of a sponsored author is disclosed, even older ones", [
+        ("sim/rules.py", "if 0 <= seeded_at <= post_hour:", "if 0 <= seeded_at:"),
+        ("sim/reference.py", "0 <= st.seeded_at[m, source] <= t0", "0 <= st.seeded_at[m, source]")]),
+    Mutant("exponential-where-power-law", "message.decay=power_law reads posts at the first online hour", [
+        ("sim/rules.py", 'if decay == "exponential":', "if True:"),
+        ("sim/reference.py", 'if msg.decay != "power_law":', "if True:")]),
+    Mutant("engagement-needs-novelty", "the chance of a like is also multiplied by the novelty factor", [
+        ("sim/kernels.py", "engagement_chance(c.engagement, ap)",
+         "engagement_chance(c.engagement, ap) * exposure_novelty(c, np.int64(h.exposures), age)"),
+        ("sim/reference.py", "< ref.d.engagement * appeal:",
+         "< ref.d.engagement * appeal * ref.novelty(m, s, int(st.exposures[m, i])) ** ref.d.weight_novelty:")]),
 ]
 
 

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from .. import kernels as K
+from ..kinds import N_KINDS
 from ..config import online_all_day
 from .common import CaseResult, Settings, quiet_config, run_model
 
@@ -77,7 +78,7 @@ def relays_per_hour(n, hours):
         at = model.state.relay_at[0]
         relays = np.bincount(at[at >= 0], minlength=hours)[:hours]
         before = np.concatenate([[0], np.cumsum(relays)[:-1]])
-        return {"relays": relays, "exposures": hourly[:, 0, K.EXPOSURES], "eligible": 1.0 - before / n}
+        return {"relays": relays, "exposures": hourly[:, 0, K.EXPOSED:K.EXPOSED + N_KINDS].sum(axis=1), "eligible": 1.0 - before / n}
     return measure
 
 

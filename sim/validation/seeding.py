@@ -32,7 +32,7 @@ def greedy_ic(net, p: float, k: int, n_sets: int, seed: int = 0) -> np.ndarray:
     n = net.n
     see, relay = np.full(net.edges, p), np.ones(net.edges)      # every hop: p
     indptr, nodes = _sample_rr_sets(np.uint64(stream_key(seed, 2_000_003)), np.arange(n, dtype=np.int64),
-                                    n_sets, n, net.in_indptr, net.in_indices.astype(np.int64), see, relay)
+                                    n_sets, n, net.in_indptr, net.in_indices.astype(np.int64), see, relay, relay)
     node_start, node_sets = _sets_of_nodes(indptr, nodes, n)
     picks, _, _ = _greedy_cover(indptr, nodes, node_start, node_sets, np.arange(n, dtype=np.int64),
                                 np.ones(n), float(k), False)
