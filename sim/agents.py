@@ -51,7 +51,7 @@ class MarketAgent(mesa.Agent):
 
     @property
     def credibility(self) -> float:
-        return float(self.model.population.credibility[self.index])
+        return float(self.model.credibility[self.index])
 
     @property
     def followers(self) -> np.ndarray:

@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 from .errors import ConfigError
 from .kinds import KIND_NAMES, KINDS
+from .tiers import TIERS
 
 # Evening-peaked daily online profile (multiplies each agent's activity level), hours 0..23.
 DEFAULT_DAILY_PROFILE = [
@@ -44,6 +45,16 @@ KindValues = make_dataclass("KindValues", [(name, float, 0.0) for name in KIND_N
     "as_list": _kind_values_as_list, "defaults": classmethod(_kind_defaults),
     "__doc__": "One value per agent kind (the kinds of sim.kinds)."})
 KindValues.__module__ = __name__
+
+
+def _tier_values_as_list(self) -> list[float]:
+    return [getattr(self, name) for name in TIERS]
+
+
+# One value per influencer tier (sim.tiers): nano, micro, macro, mega.
+TierValues = make_dataclass("TierValues", [(name, float, 0.0) for name in TIERS], namespace={
+    "as_list": _tier_values_as_list, "__doc__": "One value per influencer tier (nano, micro, macro, mega)."})
+TierValues.__module__ = __name__
 
 
 @dataclass
@@ -125,6 +136,8 @@ class DiffusionConfig:
     relayers_adopt: bool = True         # relaying implies a favourable opinion
     engagement: float = 0.0             # chance a read post gets a like or a comment, times its appeal
     disclosure_penalty: float = 0.0     # sponsored posts carry #ad: readers trust their author this much less
+    # trust in a consumer's or blogger's posts, times this factor of its tier (real followers, sim.tiers)
+    tier_trust: TierValues = field(default_factory=lambda: TierValues(1.0, 1.0, 1.0, 1.0))
 
 
 @dataclass
@@ -152,6 +165,15 @@ class MessageSlot:
 
 
 @dataclass
+class ChannelsConfig:
+    """campaign.kind=channels: euros per channel (the budget is their total)."""
+    ads: float = 0.0                    # paid impressions (campaign.cpm per 1,000) over the ad hours
+    sponsored: TierValues = field(default_factory=TierValues)   # sponsored posts, per tier of the account
+    boosted: float = 0.0                # paid impressions of the brand's own posts (campaign.owned_post_hours)
+    boost_hours: int = 24               # each owned post is boosted for this many hours
+
+
+@dataclass
 class CampaignConfig:
     name: str = "default"
     kind: str = "custom"                # custom | mass | targeted | hybrid | owned
@@ -166,6 +188,7 @@ class CampaignConfig:
     mass_hours: int = 48                # hours over which ads run (from mass_start_hour)
     mass_start_hour: int = 0
     message_mix: list[MessageSlot] = field(default_factory=list)   # empty: the main message only
+    channels: ChannelsConfig = field(default_factory=ChannelsConfig)   # kind=channels
     # kind=custom: an explicit plan (hours relative to the launch)
     brand_post_hours: list[int] = field(default_factory=lambda: [0])
     seed_agents: list[int] = field(default_factory=list)    # explicit agent indices to seed
@@ -224,6 +247,8 @@ def campaign_with(base: CampaignConfig, overrides: dict, key: str = "comparison"
     for name in ("seed_fee_fixed", "seed_fee_per_follower"):
         if name in values:
             values[name] = _kind_values(f"{key}.{name}", getattr(base, name), values[name])
+    if "channels" in values:
+        values["channels"] = _channels(f"{key}.channels", base.channels, values["channels"])
     if "message_mix" in values:
         if not isinstance(values["message_mix"], list):
             raise ConfigError(f"{key}.message_mix", "must be a list of {message, budget_share, delay_hours} slots")
@@ -238,6 +263,21 @@ def _kind_values(key: str, base, value):
         raise ConfigError(key, f"must be a table of one value per kind ({', '.join(KIND_NAMES)}), got {value!r}")
     check_keys(value, KindValues, f"{key}.", what="a kind of agent")
     return KindValues(**{**dataclasses.asdict(base), **value})
+
+
+def _channels(key: str, base, value):
+    if isinstance(value, ChannelsConfig):
+        return value
+    if not isinstance(value, dict):
+        raise ConfigError(key, f"must be a table of euros per channel (ads, sponsored, boosted), got {value!r}")
+    check_keys(value, ChannelsConfig, f"{key}.", what="a channel")
+    merged = {**dataclasses.asdict(base), **value}
+    sponsored = merged["sponsored"]
+    if not isinstance(sponsored, dict):
+        raise ConfigError(f"{key}.sponsored", f"must be a table of euros per tier ({', '.join(TIERS)}), got {sponsored!r}")
+    check_keys(sponsored, TierValues, f"{key}.sponsored.", what="an influencer tier")
+    merged["sponsored"] = TierValues(**{**dataclasses.asdict(base.sponsored), **sponsored})
+    return ChannelsConfig(**merged)
 
 
 def _slot(key: str, value):

@@ -45,7 +45,7 @@ def link_probabilities(model, m: int = 0):
     see = (1.0 - (1.0 - p_online[followers]) ** hours) * rules.reaction[m, -1]
     relay = [np.clip(relay_at_launch(followers, sources, m, pop.kind, credibility, pop.scepticism,
                                      model.relevance[m], model.world.fully_promotional, rules), 0.0, 1.0)
-             for credibility in (pop.credibility, pop.credibility * (1.0 - rules.disclosure))]
+             for credibility in (model.credibility, model.credibility * (1.0 - rules.disclosure))]
     return see, relay[0], relay[1]
 
 

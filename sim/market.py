@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kinds import CONSUMER, N_KINDS
+from .kinds import CONSUMER, N_KINDS, per_kind
 
 
 def people_per_kind(scale: float) -> np.ndarray:
@@ -54,3 +54,10 @@ def simulated_impressions(budget: float, cpm: float, scale: float) -> int:
     (budget x 1000 / cpm, whole impressions) over the people each stands for."""
     real = np.floor(budget * 1000.0 / cpm + 1e-9)
     return int(np.floor(real / float(scale) + 1e-9))
+
+
+def credibility(kind: np.ndarray, base: np.ndarray, tier_trust, tier: np.ndarray) -> np.ndarray:
+    """Trust in each agent as a source: its kind's credibility, times its tier's factor for
+    the kinds that can be sponsored (consumers, bloggers; brand accounts keep theirs)."""
+    factor = np.asarray(tier_trust.as_list(), dtype=np.float64)[tier]
+    return np.where(per_kind("sponsorable", np.bool_)[kind], base * factor, base)

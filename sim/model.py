@@ -30,6 +30,7 @@ from .population import Population, build_world
 from .rng import stream_key
 from .rules import rules_from_config
 from .state import DiffusionState
+from .tiers import tier_of
 
 
 # Mesa logs every model.step at INFO; a run makes thousands of them.
@@ -64,6 +65,8 @@ class InfluenceModel(mesa.Model):
         self.consumers = np.flatnonzero(pop.kind == CONSUMER).astype(np.int64)
         self.people = market.people_per_agent(pop.kind, cfg.population.scale)
         self.followers = market.real_followers(net, self.people)
+        self.tier = tier_of(self.followers)
+        self.credibility = market.credibility(pop.kind, pop.credibility, cfg.diffusion.tier_trust, self.tier)
         self.seed_costs = market.seed_costs(cfg.campaign, pop.kind, self.people, self.followers)
         self.people_per_impression = float(cfg.population.scale)     # ads go to consumers
         self.launch = launch_step(cfg)
@@ -170,7 +173,7 @@ class InfluenceModel(mesa.Model):
         plus the attention window (posts made in the last hour are routed that far ahead)."""
         pop, net = self.population, self.network
         share = calendar.hourly_share(self.start, *pop.profiles, hours + self.rules.attention_window + 2)
-        self.world = K.World(net.indptr, net.indices, pop.kind, pop.activity, pop.credibility, share, self.consumers,
+        self.world = K.World(net.indptr, net.indices, pop.kind, pop.activity, self.credibility, share, self.consumers,
                              per_kind("fully_promotional", np.bool_))
 
     def online_share(self, t: int) -> float:

@@ -41,6 +41,7 @@ class Reference:
     """What the reference keeps besides the model's state arrays."""
     model: object
     pending: dict = field(default_factory=dict)           # (message, agent) -> Pending
+    _tier_trust: dict = field(default_factory=dict)       # account -> its tier's trust factor
     posts_by_hour: dict = field(default_factory=dict)     # hour -> per message, the set of posters
     talkers: list = field(default_factory=list)           # per message, agents still talking
 
@@ -63,12 +64,28 @@ class Reference:
         norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
         return min(max(dot / norm, 0.0), 1.0) if norm > 0 else 0.0
 
-    def appeal(self, m: int, agent, source_kind: int, disclosed: bool = False) -> float:
+    def tier_trust(self, j: int) -> float:
+        """The factor of j's tier (consumers and bloggers): its real followers, the people of
+        its followers per person it stands for, in the bands 10,000 / 100,000 / 1,000,000."""
+        agents = self.model.agent_list
+        if not KINDS[agents[j].kind].sponsorable:
+            return 1.0
+        if j not in self._tier_trust:
+            followers = sum(self.people(agents[int(f)]) for f in self.model.network.followers(j)) / self.people(agents[j])
+            tier = sum(followers >= bound for bound in (10_000, 100_000, 1_000_000))
+            self._tier_trust[j] = getattr(self.d.tier_trust, ("nano", "micro", "macro", "mega")[tier])
+        return self._tier_trust[j]
+
+    def appeal(self, m: int, agent, source: int, disclosed: bool = False) -> float:
         """interest^wI x relevance^wR x trust^wT, trust = credibility x (1 - scepticism x tone),
-        credibility x (1 - disclosure penalty) for a sponsored post."""
+        credibility = the source kind's x its tier's factor, x (1 - disclosure penalty) for a
+        sponsored post (`source` AD: the paid ad, with the brand's credibility and tone)."""
         msg, d = self.messages[m], self.d
+        source_kind = BRAND if source == AD else self.model.agent_list[source].kind
         tone = 1.0 if KINDS[source_kind].fully_promotional else msg.promotional
         credibility = getattr(d.credibility, KINDS[source_kind].name)
+        if source != AD:
+            credibility *= self.tier_trust(source)
         if disclosed:
             credibility *= 1.0 - d.disclosure_penalty
         trust = credibility * (1.0 - agent.scepticism * tone)
@@ -127,10 +144,9 @@ def expose(ref: Reference, m: int, agent, source: int, link: int, t0: int, s: in
             p.new_sources += 1
     else:                                           # ... every chat anew
         p.new_sources += 1
-    source_kind = BRAND if source == AD else int(mdl.population.kind[source])
     depth = 0 if source == AD else int(st.relay_depth[m, source])
     disclosed = source != AD and 0 <= st.seeded_at[m, source] <= t0      # a sponsored post carries #ad
-    appeal = ref.appeal(m, agent, source_kind, disclosed)
+    appeal = ref.appeal(m, agent, source, disclosed)
     if ref.d.engagement > 0 and \
             draw_py(mdl.key, ENGAGE + STREAMS * m, s, i, source + 3, t0) < ref.d.engagement * appeal:
         mdl.out[m, K.ENGAGED + agent.kind] += 1

@@ -158,3 +158,24 @@ def test_mass_ad_reach_scales_with_the_market():
     diff = large.mean() - small.mean()
     se = np.sqrt(large.var(ddof=1) / large.size + small.var(ddof=1) / small.size)
     assert small.mean() > 1000 and abs(diff) <= 4 * se, (small.mean(), large.mean(), se)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_followers_trust_an_account_by_its_tier(mode):
+    """Two bloggers post to their own audiences at scale 10: 900 consumer followers (9,000
+    real: nano) and 1,100 (11,000 real: micro). Readers trust the micro blogger
+    tier_trust.micro as much."""
+    cfg = behaviour_config(interest=1.0, promotional=0.0)
+    d = cfg.diffusion
+    d.relay_max.consumer, d.credibility.blogger = 0.8, 1.0
+    d.tier_trust.nano, d.tier_trust.micro = 0.9, 0.3
+    cfg.population.scale = 10.0
+    sizes = (900, 1100)
+    groups = (np.arange(2, 2 + sizes[0]), np.arange(2 + sizes[0], 2 + sum(sizes)))
+    edges = [(b, f) for b, group in enumerate(groups) for f in group]
+    model = tiny_model(cfg, [BLOGGER, BLOGGER] + [CONSUMER] * sum(sizes), edges,
+                       actions=[Plan(posts=[(0, [0, 1], 0)])], mode=mode)
+    reps = 3 if mode == "fast" else 1
+    res = outcomes(model, reps, hours=2)
+    for factor, group in zip((0.9, 0.3), groups):
+        assert binomial_ok(res.relayed[:, group].sum(), reps * group.size, 0.8 * factor), factor

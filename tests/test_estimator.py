@@ -50,10 +50,10 @@ def test_estimator_relay_probability_at_launch_equals_the_kernels(seed):
     for m in range(2):
         _, estimated, sponsored = link_probabilities(model, m)
         kernel = kernel_relay_chances(m, followers, net.in_indices, model.state.static, hour, pop.kind,
-                                      pop.credibility, model.world.fully_promotional)
+                                      model.credibility, model.world.fully_promotional)
         assert kernel.size > 300 and kernel.std() > 0
         assert np.array_equal(estimated, np.clip(kernel, 0.0, 1.0)), m
-        disclosed = np.array([K.disclosed_credibility(c, 0, 0, d.disclosure_penalty) for c in pop.credibility])
+        disclosed = np.array([K.disclosed_credibility(c, 0, 0, d.disclosure_penalty) for c in model.credibility])
         kernel = kernel_relay_chances(m, followers, net.in_indices, model.state.static, hour, pop.kind,
                                       disclosed, model.world.fully_promotional)
         assert np.array_equal(sponsored, np.clip(kernel, 0.0, 1.0)), m

@@ -23,7 +23,7 @@ SETTINGS = [
     (3, 3, 0.5, 2, False, 0.05, 0.0, 6.0, 2, False, False, 0.5, 0.25, "exponential", 1.0),  # tight attention
     (4, 0, 0.6, 1, True, 0.01, 0.0, 12.0, 0, True, False, 0.2, 0.0, "power_law", 30.0),   # talk to the end
     (2, 2, 0.8, 1, True, 0.03, 0.3, None, 3, True, False, 0.4, 0.3, "exponential", 1.0),  # mixed chats
-    (5, 2, 0.5, 1, True, 0.0, 0.0, 24.0, 1, True, True, 0.3, 0.4, "power_law", 50.0),     # ads + sponsored
+    (5, 2, 0.5, 1, True, 0.0, 0.0, 24.0, 1, True, True, 0.3, 0.4, "power_law", 2500.0),   # ads + sponsored
 ]
 
 
@@ -52,6 +52,7 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
     cfg.population.activity_mean = activity
     cfg.message.half_life_hours = half_life
     d.engagement, d.disclosure_penalty, cfg.message.decay, cfg.population.scale = engagement, disclosure, decay, scale
+    d.tier_trust.micro, d.tier_trust.macro = 0.6, 0.4      # accounts of 10,000+ followers (scale 2,500)
     c = cfg.campaign
     c.mass_reach, c.mass_hours = reach, 10
     c.brand_post_hours, c.seed_agents = [0, 5], [3, 7]
@@ -65,6 +66,8 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
     world = random_world(cfg, graph_seed, density=6.0)
     fast = InfluenceModel(cfg, world=world, mode="fast")
     ref = InfluenceModel(cfg, world=world, mode="reference")
+    if scale > 1000:
+        assert (fast.tier >= 1).sum() >= 3                  # bloggers of 10,000+ real followers, trusted less
     for replicate in (0, 1):
         fast.reset(replicate)
         ref.reset(replicate)

@@ -109,6 +109,11 @@ MUTANTS = [
     Mutant("exponential-where-power-law", "message.decay=power_law reads posts at the first online hour", [
         ("sim/rules.py", 'if decay == "exponential":', "if True:"),
         ("sim/reference.py", 'if msg.decay != "power_law":', "if True:")]),
+    Mutant("tier-from-simulated-followers", "an account's tier counts simulated followers, not people", [
+        ("sim/model.py", "self.tier = tier_of(self.followers)",
+         "self.tier = tier_of(net.follower_counts)"),
+        ("sim/reference.py", "followers = sum(self.people(agents[int(f)]) for f in self.model.network.followers(j)) / self.people(agents[j])",
+         "followers = len(self.model.network.followers(j))")]),
     Mutant("engagement-needs-novelty", "the chance of a like is also multiplied by the novelty factor", [
         ("sim/kernels.py", "engagement_chance(c.engagement, ap)",
          "engagement_chance(c.engagement, ap) * exposure_novelty(c, np.int64(h.exposures), age)"),
