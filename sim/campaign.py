@@ -1,8 +1,10 @@
 """Campaign plans: a budget, a cost model and a timing turned into actions (`sim.actions`).
 
-`campaign.kind` picks a plan from the `PLANS` registry: mass (ad impressions), targeted
-(sponsored posts chosen by a seeding strategy), hybrid (both, budget split), owned
-(brand posts only, free) or custom (an explicit plan). A plan is a function
+`campaign.kind` picks a plan from the `PLANS` registry: channels (euros per channel: ads,
+sponsored posts per influencer tier, boosted brand posts), mass (ad impressions),
+targeted (sponsored posts chosen by a seeding strategy), hybrid (both, budget split),
+owned (brand posts only, free) or custom (an explicit plan). mass, targeted and hybrid
+are shorthands for channel mixes. A plan is a function
 `build(model, message, budget, start) -> list of actions` with flags saying whether it
 spends a budget, uses a seeding strategy and buys ads. Every budgeted plan spends at
 most its budget; `model.spent` reports what it did spend.
@@ -19,7 +21,8 @@ from .actions import AdImpressions, AdReach, BrandPosts, SeedAgents, SponsoredPo
 from .config import message_names
 from .kinds import CONSUMER
 from .registry import Registry
-from .seeding import rank_candidates, top_bloggers
+from .seeding import candidates, rank_candidates, rank_these, top_bloggers
+from .tiers import TIERS
 
 
 @dataclass(frozen=True)
@@ -66,19 +69,22 @@ def start_hour(model, delay: int) -> int:
     return t
 
 
-def ad_hours(model, start: int) -> np.ndarray:
-    """The hours ads run: `mass_hours` from start + `mass_start_hour` (timing=peak: peak hours only)."""
+def ad_hours(model, start: int, hours=None) -> np.ndarray:
+    """The hours ads run: `mass_hours` from start + `mass_start_hour`, or the given `hours`
+    (timing=peak: peak hours only)."""
     c = model.cfg.campaign
-    hours = np.arange(start + c.mass_start_hour, start + c.mass_start_hour + c.mass_hours)
+    if hours is None:
+        hours = np.arange(start + c.mass_start_hour, start + c.mass_start_hour + c.mass_hours)
+    hours = np.asarray(hours, dtype=np.int64)
     hours = hours[hours < model.horizon]
     if model.cfg.timing.mode == "peak":
         hours = hours[np.isin([hour_of_day(model, t) for t in hours], peak_hours(model))]
     return hours
 
 
-def ad_schedule(model, impressions: int, start: int) -> dict[int, int]:
+def ad_schedule(model, impressions: int, start: int, hours=None) -> dict[int, int]:
     """Spread impressions over the ad hours in proportion to how many consumers are online."""
-    hours = ad_hours(model, start)
+    hours = ad_hours(model, start, hours)
     if impressions <= 0 or hours.size == 0:
         return {}
     weight = np.array([model.online_share(t) for t in hours]) + 1e-9
@@ -115,7 +121,7 @@ def sponsored_posts(model, m, budget, start):
     return [SponsoredPosts(ranking, budget, wave_hours, m, skip_reached=timing.mode == "staggered")]
 
 
-def ad_impressions(model, m, budget, start):
+def ad_impressions(model, m, budget, start, hours=None):
     """floor(budget x 1000 / cpm) real impressions (1 in population.scale simulated) spread
     over the ad hours, at most one per person per ad hour (a frequency cap: more could not
     be served, nor paid)."""
@@ -125,13 +131,59 @@ def ad_impressions(model, m, budget, start):
         to = f" to the {k:,g} people one simulated consumer stands for" if k != 1 else ""
         model.notes.append(f"ad budget {budget:,.2f} is below the price of one impression{to} "
                            f"({k * cpm / 1000:,.4f}); nothing spent on ads")
-    servable = model.consumers.size * ad_hours(model, start).size
+    servable = model.consumers.size * ad_hours(model, start, hours).size
     if impressions > servable:
         model.notes.append(f"ad budget {budget:,.2f} buys {impressions * k:,.0f} impressions, more than the "
                            f"{servable * k:,.0f} that can be served (one per person per ad hour): capped, "
                            f"{servable * k * cpm / 1000:,.2f} spent")
         impressions = servable
-    return [AdImpressions(ad_schedule(model, impressions, start), m)]
+    return [AdImpressions(ad_schedule(model, impressions, start, hours), m)]
+
+
+def sponsored_by_tier(model, m, budgets, start):
+    """For each tier with a budget, sponsored posts bought from that tier's accounts only."""
+    c, timing = model.cfg.campaign, model.cfg.timing
+    waves = timing.waves if timing.mode == "staggered" else 1
+    wave_hours = [start + w * timing.wave_gap_hours for w in range(waves)]
+    pool = candidates(model, c.pool)
+    actions = []
+    for t, budget in enumerate(budgets):
+        if budget <= 0:
+            continue
+        in_tier = pool[model.tier[pool] == t]
+        if in_tier.size == 0:
+            model.notes.append(f"{budget:,.2f} for {TIERS[t]} influencers buys nothing: no account of the "
+                               f"pool '{c.pool}' is in that tier")
+            continue
+        ranking = rank_these(model, c.strategy, in_tier, m, budget / waves)
+        actions.append(SponsoredPosts(ranking, budget, wave_hours, m, skip_reached=timing.mode == "staggered"))
+    return actions
+
+
+def boosted_posts(model, m, budget, start):
+    """The brand's own posts at `owned_post_hours`, each boosted by paid impressions over the
+    next `channels.boost_hours` hours (in the model, a boosted post is an ad shown then)."""
+    c = model.cfg.campaign
+    posts = [start + h for h in c.owned_post_hours]
+    hours = sorted({t for h in posts for t in range(h, h + c.channels.boost_hours)})
+    return [BrandPosts(posts, m)] + (ad_impressions(model, m, budget, start, hours) if budget > 0 else [])
+
+
+def channels_total(c) -> float:
+    """The budget of a channels plan: its euros for every channel."""
+    ch = c.channels
+    return float(ch.ads + sum(ch.sponsored.as_list()) + ch.boosted)
+
+
+def channels_plan(model, m, budget, start):
+    """Euros per channel (`campaign.channels`), scaled to this message's part of the budget."""
+    c = model.cfg.campaign
+    total = channels_total(c)
+    part = budget / total if total > 0 else 0.0
+    ch = c.channels
+    return (ad_impressions(model, m, ch.ads * part, start)
+            + sponsored_by_tier(model, m, [x * part for x in ch.sponsored.as_list()], start)
+            + boosted_posts(model, m, ch.boosted * part, start))
 
 
 def hybrid_plan(model, m, budget, start):
@@ -140,6 +192,7 @@ def hybrid_plan(model, m, budget, start):
     return sponsored_posts(model, m, seeds, start) + ad_impressions(model, m, budget - seeds, start)
 
 
+PLANS.register("channels", Plan(channels_plan, budgeted=True, uses_strategy=True, buys_ads=True))
 PLANS.register("custom", Plan(custom_plan, budgeted=False, uses_strategy=False, buys_ads=False))
 PLANS.register("mass", Plan(ad_impressions, budgeted=True, uses_strategy=False, buys_ads=True))
 PLANS.register("targeted", Plan(sponsored_posts, budgeted=True, uses_strategy=True, buys_ads=False))
@@ -156,8 +209,14 @@ def message_slots(model):
     return [(names.index(slot.message), slot.budget_share, slot.delay_hours) for slot in mix]
 
 
+def budget_of(c) -> float:
+    """Euros the campaign may spend: its channels' total for kind=channels, else campaign.budget."""
+    return channels_total(c) if c.kind == "channels" else float(c.budget)
+
+
 def actions_from_config(model) -> list:
     """The campaign's plan for each of its messages, as actions."""
     plan = plan_of(model.cfg)
+    budget = budget_of(model.cfg.campaign)
     return [action for m, share, delay in message_slots(model)
-            for action in plan.build(model, m, model.cfg.campaign.budget * share, start_hour(model, delay))]
+            for action in plan.build(model, m, budget * share, start_hour(model, delay))]

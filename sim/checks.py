@@ -9,12 +9,13 @@ import math
 from typing import Any
 
 from .calendar import horizon, start_of
-from .campaign import PLANS, launch_step
+from .campaign import PLANS, channels_total, launch_step
 from .config import MIN_CPM, CampaignConfig, Config, campaign_with, message_names
 from .errors import ConfigError
 from .kinds import KIND_NAMES, pools
 from .guard import check_resources
 from .seeding import STRATEGIES
+from .tiers import TIERS
 
 
 def _number(key: str, v: Any) -> float:
@@ -64,6 +65,12 @@ def validate(cfg: Config) -> Config:
     """Check every value the model relies on; raise ConfigError naming the first bad key."""
     _population(cfg.population)
     _network(cfg.network)
+    if cfg.network.kind == "followers" and not cfg.accounts:
+        raise ConfigError("accounts", "is required with network=followers: accounts=FILE names the bloggers and "
+                          "brand accounts among the export's handles (see README, 'Your own accounts')")
+    if cfg.accounts and cfg.network.kind != "followers":
+        raise ConfigError("accounts", f"names accounts of a follower export: use it with network=followers "
+                          f"network.path=FILE (network is {cfg.network.kind})")
     _message("message", cfg.message, cfg.population.topics)
     _diffusion(cfg.diffusion)
     _target(cfg)
@@ -113,7 +120,7 @@ def _population(p) -> None:
 
 
 def _network(n) -> None:
-    _choice("network.kind", n.kind, ("generated", "edgelist", "mixed"))
+    _choice("network.kind", n.kind, ("generated", "edgelist", "followers", "mixed"))
     if n.kind == "generated":
         _positive("network.follows_mean", n.follows_mean)
         _prob("network.homophily", n.homophily)
@@ -121,8 +128,8 @@ def _network(n) -> None:
         _prob("network.blogger_audience_share", n.blogger_audience_share)
         _positive("network.blogger_audience_alpha", n.blogger_audience_alpha)
         _int("network.bloggers_follow", n.bloggers_follow, 0)
-    if n.kind == "edgelist" and not n.path:
-        raise ConfigError("network.path", "is required with network=edgelist (network.path=FILE)")
+    if n.kind in ("edgelist", "followers") and not n.path:
+        raise ConfigError("network.path", f"is required with network={n.kind} (network.path=FILE)")
     _choice("network.edge_meaning", n.edge_meaning, ("follows", "reaches"))
     _choice("network.blogger_rule", n.blogger_rule, ("top_followers", "random"))
     if _number("network.topic_affinity", n.topic_affinity) < 0:
@@ -156,6 +163,8 @@ def _diffusion(d) -> None:
     _prob("diffusion.adoption_prob", d.adoption_prob)
     _prob("diffusion.engagement", d.engagement)
     _prob("diffusion.disclosure_penalty", d.disclosure_penalty)
+    for tier in TIERS:
+        _prob(f"diffusion.tier_trust.{tier}", getattr(d.tier_trust, tier))
     _int("diffusion.adoption_min_sources", d.adoption_min_sources, 1)
 
 
@@ -219,6 +228,18 @@ def _run(r) -> None:
         raise ConfigError("run.allow_large", f"must be true or false, got {r.allow_large!r}")
 
 
+def _channels(key: str, c: CampaignConfig) -> None:
+    """Euros per channel: finite, >= 0, and something to spend when campaign.kind=channels."""
+    ch = c.channels
+    for name, value in [("ads", ch.ads), ("boosted", ch.boosted)] + [
+            (f"sponsored.{tier}", getattr(ch.sponsored, tier)) for tier in TIERS]:
+        if _number(f"{key}.{name}", value) < 0:
+            raise ConfigError(f"{key}.{name}", f"must be >= 0 euros, got {value!r}")
+    _int(f"{key}.boost_hours", ch.boost_hours, 1)
+    if c.kind == "channels" and channels_total(c) <= 0:
+        raise ConfigError(key, "puts 0 euros in every channel: give ads, sponsored.<tier> or boosted a budget")
+
+
 def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
     plan = PLANS.get(c.kind, f"{key}.kind")
     for name in ("budget", "cpm"):
@@ -231,6 +252,7 @@ def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
             v = getattr(getattr(c, group), kind)
             if _number(f"{key}.{group}.{kind}", v) < 0:
                 raise ConfigError(f"{key}.{group}.{kind}", f"must be >= 0, got {v!r}")
+    _channels(f"{key}.channels", c)
     STRATEGIES.get(c.strategy, f"{key}.strategy")
     _choice(f"{key}.pool", c.pool, tuple(pools()))
     _prob(f"{key}.targeted_share", c.targeted_share)

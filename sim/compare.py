@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .campaign import plan_of
+from .campaign import budget_of, plan_of
 from .config import Config, campaign_with
 from .intervals import interval
 from .metrics import FINALS
@@ -38,7 +38,7 @@ def comparison_table(results: dict) -> pd.DataFrame:
         c, plan = result.cfg.campaign, plan_of(result.cfg)
         row = {"scenario": name, "kind": c.kind,
                "strategy": c.strategy if plan.uses_strategy else "",
-               "budget": c.budget if plan.budgeted else 0.0,
+               "budget": budget_of(c) if plan.budgeted else 0.0,
                "replicates": result.replicates}
         for metric in FINALS:
             iv = interval(result.final(metric))
@@ -72,6 +72,6 @@ def run_comparison(cfg: Config, outdir: str | Path) -> dict:
             series, next(iter(results.values())), " Scenarios share random streams (paired)."))
     best = table.sort_values("useful_reach_mean", ascending=False).iloc[0]
     summary = {"comparison": json.loads(table.to_json(orient="records")), "best_useful_reach": best["scenario"],
-               "budget": cfg.campaign.budget, "replicates": cfg.run.replicates, "seed": cfg.run.seed}
+               "budget": budget_of(cfg.campaign), "replicates": cfg.run.replicates, "seed": cfg.run.seed}
     files["summary"] = write_json(outdir / "summary.json", summary)
     return {"table": table, "results": results, "files": files, "summary": summary}

@@ -80,7 +80,7 @@ class PopulationConfig:
 
 @dataclass
 class NetworkConfig:
-    kind: str = "generated"             # generated | edgelist | mixed
+    kind: str = "generated"             # generated | edgelist | followers | mixed
     # generated follower graph
     follows_mean: float = 20.0          # consumers a consumer follows, on average
     homophily: float = 0.8              # share of those follows inside the consumer's own segment
@@ -90,7 +90,8 @@ class NetworkConfig:
     topic_affinity: float = 3.0         # how strongly followers pick bloggers/brands matching their interests
     brand_fan_share: float = 0.05       # share of consumers following each brand account
     bloggers_follow: int = 5            # other bloggers each blogger follows
-    # SNAP-style edge list (network=edgelist network.path=FILE)
+    # SNAP-style edge list (network=edgelist network.path=FILE), or a follower export of
+    # handles (network=followers network.path=follows.csv[.gz], with accounts=accounts.csv)
     path: Optional[str] = None
     directed: bool = True
     edge_meaning: str = "follows"       # follows: line "a b" = a follows b; reaches: a's posts reach b
@@ -231,6 +232,7 @@ class Config:
     run: RunConfig = field(default_factory=RunConfig)
     score: ScoreConfig = field(default_factory=ScoreConfig)
     messages: dict[str, MessageConfig] = field(default_factory=dict)   # extra messages of a mix
+    accounts: Optional[str] = None      # accounts.csv naming bloggers and brands (network=followers, sim.accounts)
     comparison: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario -> campaign overrides
 
 

@@ -82,7 +82,7 @@ def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
                 ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
                 drawn[f"{column}:{name}"] = mean
             ax.set_title(CURVE_LABELS[column])
-            ax.set_ylabel("Agents (cumulative count)")
+            ax.set_ylabel("People (cumulative)")
             time_axis(ax, x)
             ax.grid(alpha=0.3)
         if len(series) > 1:
@@ -91,19 +91,24 @@ def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
     return _finish(fig, source), drawn
 
 
+STRATEGY_PANELS = [("useful_reach", "Useful reach", "people in the target", "{:,.0f}"),
+                   ("useful_reach_per_euro", "Useful reach per euro", "people in the target per euro", "{:,.2f}"),
+                   ("cost_per_adoption", "Cost per adoption (CPA)", "euros per person adopting", "{:,.2f}"),
+                   ("cost_per_engagement", "Cost per engagement", "euros per like or comment", "{:,.3f}")]
+
+
 def strategy_bars(table: pd.DataFrame, source: str, budget: float):
-    """Useful reach, cost per useful contact and amplification per strategy, with 95% intervals."""
-    panels = [("useful_reach", "Useful reach", "agents", "{:,.0f}"),
-              ("cost_per_useful_contact", "Cost per useful contact", "currency units per contact", "{:,.2f}"),
-              ("amplification", "Amplification", "relays per seed or per 1k impressions", "{:,.2f}")]
+    """Useful reach, useful reach per euro, cost per adoption and cost per engagement per
+    strategy, with 95% intervals (a missing KPI column is drawn as n/a)."""
+    panels = STRATEGY_PANELS
     drawn = {}
     t = table.copy()
-    seed = t["amplification_per_seed_mean"].notna()
-    for part in ("mean", "ci95_low", "ci95_high"):
-        t[f"amplification_{part}"] = np.where(seed, t[f"amplification_per_seed_{part}"],
-                                              t[f"amplification_per_1000_impressions_{part}"])
+    for metric, *_ in panels:
+        for part in ("mean", "ci95_low", "ci95_high"):
+            if f"{metric}_{part}" not in t:
+                t[f"{metric}_{part}"] = np.nan
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, 3, figsize=(18, 7), dpi=100)
+        fig, axes = plt.subplots(1, len(panels), figsize=(24, 7), dpi=100)
         y = np.arange(len(t))
         for ax, (metric, title, unit, fmt) in zip(axes, panels):
             mean = t[f"{metric}_mean"].to_numpy(dtype=float)
@@ -117,10 +122,7 @@ def strategy_bars(table: pd.DataFrame, source: str, budget: float):
                 ax.text(0 if np.isnan(m) else np.nanmax([m, h]), yi, "  n/a" if np.isnan(m) else "  " + fmt.format(m),
                         va="center", fontsize=12)
             ax.set_xlim(0, 1.25 * np.nanmax(np.append(high, 1e-9)))
-            if metric == "amplification":
-                labels = [f"{s} ({'per seed' if sd else 'per 1k impr.'})" for s, sd in zip(t.scenario, seed)]
-            else:
-                labels = list(t.scenario)
+            labels = list(t.scenario)
             ax.set_yticks(y, labels)
             ax.invert_yaxis()
             ax.set_title(title)
@@ -128,8 +130,8 @@ def strategy_bars(table: pd.DataFrame, source: str, budget: float):
             ax.grid(axis="x", alpha=0.3)
             drawn[metric] = mean
             if ax is not axes[0]:
-                ax.set_yticklabels(labels if metric == "amplification" else [])
-        fig.suptitle(f"Strategies at the same budget ({budget:,.0f}): bars = mean, whiskers = 95% interval",
+                ax.set_yticklabels([])
+        fig.suptitle(f"Plans at the same budget (EUR {budget:,.0f}): bars = mean, whiskers = 95% interval",
                      fontsize=19)
     return _finish(fig, source), drawn
 
@@ -185,8 +187,8 @@ def budget_curve(table: pd.DataFrame, budget: str, group: str, metric: str, sour
             ax.fill_between(part.index, part[f"{metric}_ci95_low"], part[f"{metric}_ci95_high"],
                             color=colour, alpha=0.2, lw=0)
             drawn[str(name)] = part[f"{metric}_mean"]
-        ax.set_xlabel("Budget (currency units)")
-        ax.set_ylabel(metric.replace("_", " ") + " (agents)")
+        ax.set_xlabel("Budget (euros)")
+        ax.set_ylabel(metric.replace("_", " ") + " (people)")
         ax.set_title(f"{metric.replace('_', ' ').capitalize()} against budget")
         ax.grid(alpha=0.3)
         ax.legend(frameon=False)
@@ -269,16 +271,17 @@ def influencer_ranking(influencers: pd.DataFrame, source: str, top: int = 15):
     with plt.rc_context(STYLE):
         fig, (left, right) = plt.subplots(1, 2, figsize=(16, 8), dpi=100, sharey=True)
         y = np.arange(len(t))
-        labels = [f"#{r} agent {a} ({k})" for r, a, k in zip(t["rank"], t.agent, t.kind)]
+        names = t["name"] if "name" in t else [f"agent {a}" for a in t.agent]
+        labels = [f"#{r} {n} ({k})" for r, n, k in zip(t["rank"], names, t.kind)]
         colours = [KIND_COLOURS.get(k, OKABE_ITO[7]) for k in t.kind]
         left.barh(y, t.influence, color=colours)
         left.set_yticks(y, labels)
         left.invert_yaxis()
         left.set_title("Influence: expected useful contacts caused")
-        left.set_xlabel("agents in the target")
+        left.set_xlabel("people in the target")
         right.barh(y, t.followers, color=colours, alpha=0.6)
         right.set_title("Followers")
-        right.set_xlabel("accounts following")
+        right.set_xlabel("followers on the platform")
         for ax in (left, right):
             ax.grid(axis="x", alpha=0.3)
         fig.suptitle("Who to sponsor: ranked by influence (greedy order), not by followers", fontsize=19)

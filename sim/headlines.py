@@ -234,3 +234,19 @@ def sweep_headline(jobs: pd.DataFrame, finals: dict, axes: list[str], metric: st
 
 
 # ---------------------------------------------------------------- the three kinds of folder
+
+
+def run_headline(s: dict) -> str:
+    """One run's answer in people and euros, from its summary.json."""
+    m, share = s["metrics"], s["useful_reach_share"]
+    useful, spent = m["useful_reach"], m["spent"]["mean"]
+    target = s.get("target_people", s.get("target_consumers", 0))
+    costs = [(m[k]["mean"], what) for k, what in (("cost_per_useful_contact", "per useful contact"),
+                                                   ("cost_per_adoption", "per adoption"),
+                                                   ("cost_per_engagement", "per engagement")) if k in m]
+    costs = [f"EUR {_fmt(v, 2 if v >= 0.1 else 3)} {what}" for v, what in costs if v is not None and v == v]
+    return (f"Campaign '{s['scenario']['campaign']}' reached {_fmt(useful['mean'])} people in the target "
+            f"(95% interval {_fmt(useful['ci95'][0])} to {_fmt(useful['ci95'][1])}), {100 * share['mean']:.0f}% of "
+            f"its {_fmt(target)}; {_fmt(m['adoptions']['mean'])} people adopted"
+            + (f" and {_fmt(m['engagements']['mean'])} liked or commented" if "engagements" in m else "")
+            + f". It spent EUR {_fmt(spent)}" + (f": {', '.join(costs)}." if spent > 0 and costs else "."))

@@ -171,7 +171,7 @@ class RRSets:
         self.n = model.population.size
         self.n_sets = int(n_sets or model.cfg.score.rr_sets)
         roots = np.flatnonzero(model.useful).astype(np.int64)
-        self.target_size = roots.size
+        self.target_size = float(model.people[roots].sum())     # people in the target
         see, relay, relay_sponsored = link_probabilities(model, m)
         net = model.network
         key = np.uint64(stream_key(model.cfg.run.seed, 1_000_003 + m))

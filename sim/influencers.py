@@ -7,8 +7,10 @@ import pandas as pd
 
 from .influence import rr_sets
 from .kinds import KIND_NAMES
+from .metrics import agent_names
 from .model import InfluenceModel
 from .seeding import candidates
+from .tiers import TIERS
 
 
 def influence_table(cfg, model=None, top: int | None = None) -> pd.DataFrame:
@@ -26,8 +28,7 @@ def influence_table(cfg, model=None, top: int | None = None) -> pd.DataFrame:
     pop, net = model.population, model.network
     cand = candidates(model, "all")
     useful = model.useful.astype(bool)
-    followers = net.follower_counts
-    in_target = net.sum_over_followers(useful).astype(np.int64)
+    in_target = net.sum_over_followers(useful * model.people) / model.people      # real followers in the target
     audience_rel = net.sum_over_followers(np.where(useful, model.relevance[0], 0.0))
     influence = rr.scores()
     picks, gains = rr.greedy(cand, np.ones(pop.size), float(top or cfg.score.top), with_gains=True)
@@ -40,11 +41,13 @@ def influence_table(cfg, model=None, top: int | None = None) -> pd.DataFrame:
     table = pd.DataFrame({
         "rank": np.arange(1, order.size + 1),
         "agent": order,
+        "name": agent_names(model)[order],   # handle (network=followers), else "agent <index>"
         "node_id": node_ids[order],          # id in the edge-list file (-1: added brand account)
         "kind": np.asarray(KIND_NAMES)[pop.kind[order]],
+        "tier": np.asarray(TIERS)[model.tier[order]],
         "segment": pop.segment[order],
-        "followers": followers[order],
-        "followers_in_target": in_target[order],
+        "followers": np.round(model.followers[order]).astype(np.int64),    # real-platform followers
+        "followers_in_target": np.round(in_target[order]).astype(np.int64),
         "audience_relevance": np.round(audience_rel[order] / np.maximum(in_target[order], 1), 4),
         "cost": np.round(model.seed_costs[order], 2),
         "influence": np.round(influence[order], 3),

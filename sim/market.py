@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .kinds import CONSUMER, N_KINDS, per_kind
+from .tiers import tier_of
 
 
 def people_per_kind(scale: float) -> np.ndarray:
@@ -61,3 +62,18 @@ def credibility(kind: np.ndarray, base: np.ndarray, tier_trust, tier: np.ndarray
     the kinds that can be sponsored (consumers, bloggers; brand accounts keep theirs)."""
     factor = np.asarray(tier_trust.as_list(), dtype=np.float64)[tier]
     return np.where(per_kind("sponsorable", np.bool_)[kind], base * factor, base)
+
+
+def accounts(campaign, population, network, people: np.ndarray):
+    """Real followers, tier and sponsoring cost of every agent: from the network and the fee
+    model, or as the accounts file declares them (followers, tier, fee_per_post)."""
+    followers = real_followers(network, people)
+    declared = population.declared
+    if declared is not None:
+        followers = np.where(np.isnan(declared["followers"]), followers, declared["followers"])
+    tier = tier_of(followers)
+    costs = seed_costs(campaign, population.kind, people, followers)
+    if declared is not None:
+        tier = np.where(declared["tier"] >= 0, declared["tier"], tier).astype(np.int8)
+        costs = np.where(np.isnan(declared["fee"]), costs, people * declared["fee"])
+    return followers, tier, costs

@@ -16,6 +16,7 @@ from numba import njit
 from . import kernels as K
 from .kinds import KIND_NAMES, N_KINDS, per_kind
 from .market import people_per_kind
+from .tiers import TIERS
 
 CURVES = (["reach", "useful_reach", "relayed", "adopted", "useful_adopted", "seeded"]
           + [f"{what}_{kind}" for what in ("aware", "relayed", "adopted") for kind in KIND_NAMES])
@@ -206,14 +207,45 @@ def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
     return curves, flows, finals
 
 
+TIER_STATS = ("accounts_posting", "posts", "follower_views", "engagements", "sponsored", "spent_sponsored")
+
+
+def tier_stats(model) -> np.ndarray:
+    """Per influencer tier (consumers and bloggers by real followers), in people: accounts
+    that posted, their posts, follower views (posts x followers: the denominator of an
+    engagement rate), the likes and comments those posts got, accounts sponsored and what
+    sponsoring them cost."""
+    st, kind = model.state, model.population.kind
+    posts = st.posts.sum(axis=0).astype(np.float64)
+    sponsored = (st.seeded_at >= 0).sum(axis=0)
+    eligible = per_kind("sponsorable", np.bool_)[kind]
+    out = np.zeros((len(TIERS), len(TIER_STATS)))
+    for t in range(len(TIERS)):
+        sel = eligible & (model.tier == t)
+        posted = sel & (posts > 0)
+        out[t] = (model.people[posted].sum(), (posts * model.people)[posted].sum(),
+                  (posts * model.people * model.followers)[posted].sum(), st.engagements[:, posted].sum(),
+                  (model.people * (sponsored > 0))[sel].sum(), (model.seed_costs * sponsored)[sel].sum())
+    return out
+
+
 def _per(spent: float, count: float) -> float:
     """Euros per unit of a result (0 for a free plan); undefined when nothing was achieved."""
     return spent / count if count > 0 else np.nan
 
 
+def agent_names(model) -> np.ndarray:
+    """Each agent's name: its handle (network=followers), else 'agent <index>'."""
+    pop = model.population
+    if pop.names is not None:
+        return np.asarray(pop.names, dtype=object)
+    return np.array([f"agent {i}" for i in range(pop.size)], dtype=object)
+
+
 def attribution_table(model) -> pd.DataFrame:
     """Who relayed to whom (one row per relay) in the model's current replicate."""
     st, kind = model.state, model.population.kind
+    names = agent_names(model)
     rows = []
     for m, msg in enumerate(model.messages):
         relayers = np.flatnonzero(st.relay_at[m] >= 0)
@@ -227,5 +259,7 @@ def attribution_table(model) -> pd.DataFrame:
             "hour": st.relay_at[m, relayers],
             "depth": st.relay_depth[m, relayers],
             "source_seeded": np.where(parents >= 0, st.seeded_at[m, np.maximum(parents, 0)] >= 0, False),
+            "source_name": np.where(parents >= 0, names[np.maximum(parents, 0)], "ad"),
+            "agent_name": names[relayers],
         }))
     return pd.concat(rows, ignore_index=True)

@@ -30,7 +30,6 @@ from .population import Population, build_world
 from .rng import stream_key
 from .rules import rules_from_config
 from .state import DiffusionState
-from .tiers import tier_of
 
 
 # Mesa logs every model.step at INFO; a run makes thousands of them.
@@ -64,17 +63,15 @@ class InfluenceModel(mesa.Model):
         self.useful = ((pop.kind == CONSUMER) & np.isin(pop.segment, cfg.target.segments)).astype(np.uint8)
         self.consumers = np.flatnonzero(pop.kind == CONSUMER).astype(np.int64)
         self.people = market.people_per_agent(pop.kind, cfg.population.scale)
-        self.followers = market.real_followers(net, self.people)
-        self.tier = tier_of(self.followers)
+        self.followers, self.tier, self.seed_costs = market.accounts(cfg.campaign, pop, net, self.people)
         self.credibility = market.credibility(pop.kind, pop.credibility, cfg.diffusion.tier_trust, self.tier)
-        self.seed_costs = market.seed_costs(cfg.campaign, pop.kind, self.people, self.followers)
         self.people_per_impression = float(cfg.population.scale)     # ads go to consumers
         self.launch = launch_step(cfg)
         self.start = calendar.start_of(cfg)
         self.horizon = calendar.horizon(cfg)
         self._build_world_record(self.horizon)
         self.state = DiffusionState(len(self.messages), pop.size, net.edges, self.rules.attention_window)
-        self.notes: list[str] = []
+        self.notes: list[str] = list(pop.notes or [])
         self.actions = actions if actions is not None else actions_from_config(self)
         for action in self.actions:
             action.initialize(self)

@@ -18,6 +18,7 @@ from .calendar import profiles
 from .config import Config
 from .errors import ConfigError
 from .kinds import BLOGGER, BRAND, CONSUMER
+from .accounts import match_accounts, read_accounts, read_follows
 from .network import Network, load_edgelist
 
 
@@ -33,6 +34,9 @@ class Population:
     n_segments: int
     node_ids: np.ndarray | None = None   # file ids of loaded nodes (None when generated)
     weekend_profile: np.ndarray | None = None   # float64[24] on Saturday and Sunday (None: as weekdays)
+    names: np.ndarray | None = None      # handles (network=followers), None otherwise
+    declared: dict | None = None         # accounts file: followers, fee, tier per agent (nan / -1: not given)
+    notes: list | None = None            # what loading the world found worth saying (duplicates, ...)
 
     @property
     def profiles(self) -> tuple[np.ndarray, np.ndarray]:
@@ -253,12 +257,59 @@ def _loaded_world(cfg: Config):
     return kind, segment, interests, network, n_segments, node_ids
 
 
+def _topical(rng, topics: int, chosen=None) -> np.ndarray:
+    """Interests of a topical account: its topics (or one drawn at random) dominate."""
+    t = np.full(topics, 0.01)
+    main = chosen if chosen else [int(rng.integers(topics))]
+    for k in main:
+        t[k] += 0.8 / len(main)
+    return t / t.sum()
+
+
+def _followers_world(cfg: Config):
+    """A follower export (handles) and the accounts file naming its bloggers and brands."""
+    p, net = cfg.population, cfg.network
+    follows = read_follows(net.path)
+    accounts = read_accounts(cfg.accounts, p.topics)
+    named = match_accounts(accounts, follows, net.path)
+    n = follows.handles.size
+    kind = np.full(n, CONSUMER, dtype=np.int8)
+    kind[named] = accounts.kind
+    declared = {"followers": np.full(n, np.nan), "fee": np.full(n, np.nan), "tier": np.full(n, -1, np.int8)}
+    declared["followers"][named], declared["fee"][named], declared["tier"][named] = (
+        accounts.followers, accounts.fee, accounts.tier)
+    segment = np.full(n, -1, dtype=np.int32)
+    consumers = kind == CONSUMER
+    segment[consumers] = world_stream(cfg, "segment").integers(0, p.segments, int(consumers.sum()))
+    profiles = segment_profiles(world_stream(cfg, "segment profiles"), p.segments, p.topics)
+    interests = np.empty((n, p.topics))
+    interests[consumers] = consumer_interests(world_stream(cfg, "interests"), segment[consumers], profiles,
+                                              p.segment_focus)
+    topics = world_stream(cfg, "blogger topics")
+    for agent, k, chosen in zip(named, accounts.kind, accounts.topics):
+        if k == BRAND and not chosen:
+            interests[agent] = _normalise(np.asarray(p.brand_topics, dtype=np.float64))
+        elif k != CONSUMER or chosen:
+            interests[agent] = _topical(topics, p.topics, chosen)
+    notes = [f"{net.path}: {n:,} handles, {follows.follower.size:,} follow links; {n - named.size:,} handles "
+             f"not in {cfg.accounts} are consumers"]
+    if follows.duplicates or follows.self_follows:
+        notes.append(f"{net.path}: {follows.duplicates:,} repeated rows counted once, "
+                     f"{follows.self_follows:,} self-follows ignored")
+    network = Network.from_edges(n, follows.followed, follows.follower)      # followed's posts reach the follower
+    return kind, segment, interests, network, p.segments, None, follows.handles, declared, notes
+
+
 def build_world(cfg: Config) -> tuple[Population, Network]:
     """Build the population and its network from config; each attribute from its own
     random stream (`world_stream`), seeded by run.seed."""
     p = cfg.population
-    maker = _loaded_world if cfg.network.kind == "edgelist" else _generated_world
-    kind, segment, interests, network, n_segments, node_ids = maker(cfg)
+    names, declared, notes = None, None, []
+    if cfg.network.kind == "followers":
+        kind, segment, interests, network, n_segments, node_ids, names, declared, notes = _followers_world(cfg)
+    else:
+        maker = _loaded_world if cfg.network.kind == "edgelist" else _generated_world
+        kind, segment, interests, network, n_segments, node_ids = maker(cfg)
     n = kind.size
     scepticism = _beta(world_stream(cfg, "scepticism"), p.scepticism_mean, p.scepticism_concentration, n)
     activity = _beta(world_stream(cfg, "activity"), p.activity_mean, p.activity_concentration, n)
@@ -267,5 +318,6 @@ def build_world(cfg: Config) -> tuple[Population, Network]:
     cred = np.asarray(cfg.diffusion.credibility.as_list())[kind]
     segment = np.where(kind == CONSUMER, segment, -1).astype(np.int32)
     weekday, weekend = profiles(p)
-    pop = Population(kind, segment, interests, scepticism, activity, cred, weekday, n_segments, node_ids, weekend)
+    pop = Population(kind, segment, interests, scepticism, activity, cred, weekday, n_segments, node_ids, weekend,
+                     names, declared, notes)
     return pop, network

@@ -71,8 +71,13 @@ class Reference:
         if not KINDS[agents[j].kind].sponsorable:
             return 1.0
         if j not in self._tier_trust:
+            declared = self.model.population.declared or {}
             followers = sum(self.people(agents[int(f)]) for f in self.model.network.followers(j)) / self.people(agents[j])
+            if "followers" in declared and not math.isnan(declared["followers"][j]):
+                followers = declared["followers"][j]                     # as the accounts file says
             tier = sum(followers >= bound for bound in (10_000, 100_000, 1_000_000))
+            if "tier" in declared and declared["tier"][j] >= 0:
+                tier = int(declared["tier"][j])
             self._tier_trust[j] = getattr(self.d.tier_trust, ("nano", "micro", "macro", "mega")[tier])
         return self._tier_trust[j]
 

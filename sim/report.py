@@ -29,7 +29,7 @@ import pandas as pd
 import yaml
 
 from . import figures as F
-from .headlines import BUDGET, NOT_CHOICES, _fmt, comparison_headline, rank_combinations, sweep_headline
+from .headlines import BUDGET, NOT_CHOICES, comparison_headline, rank_combinations, run_headline, sweep_headline
 from .collect import (CommandLine, check_folder, exit_on_user_error, job_dirs_in, malformed, read_json,
                       read_parquet, read_sweep_table, read_table, read_yaml)
 from .errors import DataError
@@ -44,8 +44,10 @@ COMPARISON_COLUMNS = ("scenario", "kind", "strategy", "spent_mean", "useful_reac
                       "useful_reach_ci95_high", "reach_mean", "adoptions_mean", "useful_adoptions_mean",
                       "cost_per_useful_contact_mean", "cost_per_useful_contact_ci95_low",
                       "cost_per_useful_contact_ci95_high", "relays_mean")
-AMPLIFICATION = tuple(f"amplification_per_{w}_{p}" for w in ("seed", "1000_impressions")
-                      for p in ("mean", "ci95_low", "ci95_high"))
+KPIS = ("useful_reach_per_euro", "cost_per_adoption", "cost_per_engagement")
+KPI_COLUMNS = tuple(f"{k}_{p}" for k in KPIS for p in ("mean", "ci95_low", "ci95_high"))
+TIER_COLUMNS = ("tier", "band", "accounts_posting", "posts", "engagements", "engagement_rate",
+                "engagement_rate_ci95_low", "engagement_rate_ci95_high", "sponsored", "spent_sponsored")
 # sweep metrics whose per-replicate finals timeseries.parquet holds (message 'all', last hour)
 PAIRED_COLUMN = {"reach": "reach", "useful_reach": "useful_reach", "adoptions": "adopted",
                  "useful_adoptions": "useful_adopted"}
@@ -61,6 +63,7 @@ class Report:
     missing: list = field(default_factory=list)      # (title, reason)
     table: pd.DataFrame | None = None
     table_title: str = ""
+    tables: list = field(default_factory=list)       # further (title, table) after the main one
     config: str = ""
     command: str = ""
     drawn: dict = field(default_factory=dict)
@@ -157,15 +160,8 @@ def run_report(folder: Path) -> Report:
     series = read_series(folder / "timeseries.parquet")
     with malformed(path):
         m = s["metrics"]
-        useful, share = m["useful_reach"], s["useful_reach_share"]
-        cost = m["cost_per_useful_contact"]["mean"]
-        spent = m["spent"]["mean"]
         campaign = s["scenario"]["campaign"]
-        rep.headline = (f"Campaign '{campaign}' made {_fmt(useful['mean'])} consumers in the target "
-                        f"aware (95% interval {_fmt(useful['ci95'][0])} to {_fmt(useful['ci95'][1])}), "
-                        f"{100 * share['mean']:.0f}% of the target's {s['target_consumers']:,}, and "
-                        f"{_fmt(m['adoptions']['mean'])} agents adopted; it spent {_fmt(spent, 2)}"
-                        + (f" ({_fmt(cost, 3)} per useful contact)." if cost else "."))
+        rep.headline = run_headline(s)
         source = F.source_line(s["replicates"], s["seed"])
         rows = [(name, v["mean"], v["ci95"][0], v["ci95"][1]) for name, v in m.items()]
     fig, drawn = F.diffusion({campaign: series}, source, "How the message spreads")
@@ -177,14 +173,23 @@ def run_report(folder: Path) -> Report:
                     ("Sweep heatmap", "not a sweep"), ("Budget curve", "not a sweep over campaign.budget")]
     _network_and_ranking(rep, folder, source)
     rep.table = pd.DataFrame(rows, columns=["metric", "mean", "ci95_low", "ci95_high"])
-    rep.table_title = "Metrics (mean and 95% interval over replicates)"
+    rep.table_title = "Metrics (mean and 95% interval over replicates; people and euros)"
+    _tiers(rep, folder)
     rep.config, rep.command = _hydra_files(folder, s.get("config"))
     return rep
 
 
+def _tiers(rep: Report, folder: Path) -> None:
+    """The engagement rate by influencer tier, when the run wrote tiers.csv."""
+    path = folder / "tiers.csv"
+    if path.exists():
+        rep.tables.append(("Engagement by influencer tier (engagements per follower per post; sponsored "
+                           "accounts and their cost)", read_table(path, TIER_COLUMNS)[list(TIER_COLUMNS)]))
+
+
 def comparison_report(folder: Path) -> Report:
     rep = Report(folder, "comparison")
-    table = read_table(folder / "comparison.csv", COMPARISON_COLUMNS + AMPLIFICATION)
+    table = read_table(folder / "comparison.csv", COMPARISON_COLUMNS + KPI_COLUMNS)
     if table.empty:
         raise DataError(f"{folder / 'comparison.csv'}: no scenario rows (truncated?)")
     path = folder / "summary.json"
@@ -203,12 +208,12 @@ def comparison_report(folder: Path) -> Report:
                         "strategy.", fig))
     rep.drawn["diffusion"] = drawn
     fig, drawn = F.strategy_bars(table, source, budget)
-    rep.figures.append(("strategies", "Targeted vs mass", "Useful reach, cost per useful contact and "
-                        "amplification per strategy at the same budget, with 95% intervals.", fig))
+    rep.figures.append(("strategies", "Targeted vs mass", "Useful reach, useful reach per euro, cost per adoption "
+                        "and cost per engagement per plan at the same budget, with 95% intervals.", fig))
     rep.drawn["strategies"] = drawn
     rep.missing += [("Sweep heatmap", "not a sweep"), ("Budget curve", "not a sweep over campaign.budget")]
     _network_and_ranking(rep, folder / best.scenario, source, ranking_folder=folder)
-    rep.table = ranked[list(COMPARISON_COLUMNS[:10]) + ["cost_per_useful_contact_mean", "relays_mean"]]
+    rep.table = ranked[list(COMPARISON_COLUMNS[:10]) + ["cost_per_useful_contact_mean"] + list(KPI_COLUMNS)]
     rep.table_title = "Strategies ranked by useful reach (means; 95% interval of useful reach)"
     first = read_json(folder / best.scenario / "summary.json").get("config")
     rep.config, rep.command = _hydra_files(folder, first)
@@ -362,10 +367,10 @@ def write_report(rep: Report) -> dict[str, Path]:
             plt.close(cover)
             for _, _, _, fig in rep.figures:
                 pdf.savefig(fig)
-            if rep.table is not None:
+            for title, table in ([(rep.table_title, rep.table)] if rep.table is not None else []) + rep.tables:
                 page = plt.figure(figsize=(11.69, 8.27))
-                page.text(0.05, 0.95, rep.table_title, fontsize=14, weight="bold", va="top")
-                page.text(0.03, 0.88, rep.table.head(30).to_string(index=False, float_format=lambda v: f"{v:,.3g}"),
+                page.text(0.05, 0.95, title, fontsize=14, weight="bold", va="top")
+                page.text(0.03, 0.88, table.head(30).to_string(index=False, float_format=lambda v: f"{v:,.3g}"),
                           family="monospace", fontsize=6.5, va="top", parse_math=False)
                 pdf.savefig(page)
                 plt.close(page)
@@ -396,6 +401,7 @@ def write_report(rep: Report) -> dict[str, Path]:
             + f"<p class='headline' id='headline'>{html.escape(rep.headline)}</p>" + "".join(blocks)
             + (f"<h2>Figures not drawn</h2><ul class='missing'>{missing}</ul>" if missing else "")
             + (f"<h2>{html.escape(rep.table_title)}</h2>{_table_html(rep.table)}" if rep.table is not None else "")
+            + "".join(f"<h2>{html.escape(title)}</h2>{_table_html(table)}" for title, table in rep.tables)
             + f"<h2>Command</h2><pre>{html.escape(rep.command)}</pre>"
             + f"<h2>Configuration</h2><pre>{html.escape(rep.config)}</pre>{CHECK_IMAGES}</body></html>")
     files["html"] = write_atomic(folder / "report.html", lambda tmp: Path(tmp).write_text(page))

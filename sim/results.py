@@ -25,11 +25,12 @@ import numpy as np
 import pandas as pd
 
 from . import calendar
-from .campaign import plan_of
+from .campaign import budget_of, plan_of
 from .config import Config
 from .intervals import interval, interval_curve
 from .kinds import KIND_NAMES
-from .metrics import CURVES, FINALS, FLOWS, attribution_table, replicate_metrics
+from .metrics import CURVES, FINALS, FLOWS, TIER_STATS, attribution_table, replicate_metrics, tier_stats
+from .tiers import TIERS, band
 from .model import InfluenceModel
 
 log = logging.getLogger("sim")
@@ -45,10 +46,11 @@ class RunResult:
     finals: dict                # name -> float64[replicates, messages+1]
     attribution: pd.DataFrame   # who relayed to whom in replicate 0
     kind_sizes: dict
-    target_size: int
+    target_size: float          # people in the target (population.scale per consumer agent)
     seconds: float
     notes: list[str] = field(default_factory=list)
     start: datetime = datetime(2027, 3, 1, 8)      # local time of hour 0 (timing.start)
+    tiers: np.ndarray | None = None   # [replicates, tiers, len(TIER_STATS)] (sim.metrics.tier_stats)
 
     @property
     def replicates(self) -> int:
@@ -84,6 +86,7 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     curves = np.zeros((reps, n_msg + 1, hours, len(CURVES)), np.float64)
     flows = np.zeros((reps, n_msg + 1, hours, len(FLOWS)), np.float64)
     finals = {name: np.zeros((reps, n_msg + 1)) for name in FINALS}
+    tiers = np.zeros((reps, len(TIERS), len(TIER_STATS)))
     attribution = []
     threads = max(1, min(reps, cfg.run.threads or numba.get_num_threads()))
     # Replicates are independent (each has its own random stream), so they run in
@@ -103,6 +106,7 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
             curves[r], flows[r], fin = replicate_metrics(mdl, hourly, cfg.run.influencer_k)
             for name in FINALS:
                 finals[name][r] = fin[name]
+            tiers[r] = tier_stats(mdl)
             if r == 0:
                 attribution.append(attribution_table(mdl))
             with lock:
@@ -135,7 +139,8 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     pop = model.population
     sizes = {name: pop.count(k) for k, name in enumerate(KIND_NAMES)}
     result = RunResult(cfg, [m.name for m in model.messages], curves, flows, finals, attribution,
-                       sizes, int(model.useful.sum()), time.perf_counter() - start, list(model.notes), model.start)
+                       sizes, float(model.people[model.useful.astype(bool)].sum()), time.perf_counter() - start, list(model.notes), model.start,
+                       tiers)
     if own:
         model.release()
     return result
@@ -157,6 +162,24 @@ def hourly_curves(result: RunResult, message: int | None = None) -> dict:
     return curves
 
 
+def tier_table(result: RunResult) -> pd.DataFrame:
+    """Per influencer tier: accounts, posts, engagements and engagement rate (engagements per
+    follower per post), sponsored accounts and spend: means over replicates, 95% intervals."""
+    rows = []
+    for t, tier in enumerate(TIERS):
+        stats = {name: result.tiers[:, t, k] for k, name in enumerate(TIER_STATS)}
+        views = stats["follower_views"]
+        rate = np.where(views > 0, stats["engagements"] / np.where(views > 0, views, 1.0), np.nan)
+        row = {"tier": tier, "band": band(t)}
+        for name in ("accounts_posting", "posts", "engagements", "sponsored", "spent_sponsored"):
+            row[name] = float(stats[name].mean())
+        iv = interval(rate[np.isfinite(rate)]) if np.isfinite(rate).any() else {"mean": np.nan, "ci95": [np.nan] * 2}
+        row.update({"engagement_rate": iv["mean"], "engagement_rate_ci95_low": iv["ci95"][0],
+                    "engagement_rate_ci95_high": iv["ci95"][1]})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def summary(result: RunResult) -> dict:
     cfg = result.cfg
     plan = plan_of(cfg)
@@ -172,18 +195,19 @@ def summary(result: RunResult) -> dict:
                      "strategy": cfg.campaign.strategy if plan.uses_strategy else None,
                      "messages": result.messages, "target": cfg.target.name, "timing": cfg.timing.name,
                      "population": cfg.population.name, "network": cfg.network.kind},
-        "budget": cfg.campaign.budget if plan.budgeted else None,
+        "budget": budget_of(cfg.campaign) if plan.budgeted else None,
         "replicates": result.replicates,
         "hours": result.hours,
         "seed": cfg.run.seed,
         "agents": int(sum(result.kind_sizes.values())),
-        "target_consumers": result.target_size,
+        "target_people": result.target_size,
         "influencer_k": cfg.run.influencer_k,
         "notes": result.notes,
         "metrics": message_metrics(result),
         "messages": {name: message_metrics(result, m) for m, name in enumerate(result.messages)},
         "useful_reach_share": interval(result.final("useful_reach") / max(result.target_size, 1)),
         "by_kind": by_kind,
+        "tiers": json.loads(tier_table(result).to_json(orient="records")),
         "hourly": hourly_curves(result),
         "seconds": round(result.seconds, 3),
         "config": asdict(cfg),
@@ -287,6 +311,8 @@ def write_outputs(result: RunResult, outdir: str | Path, plot: bool = True) -> d
     files["daily"] = write_atomic(outdir / "daily.parquet", lambda tmp: per_day.to_parquet(tmp, index=False))
     files["attribution"] = write_atomic(outdir / "attribution.csv",
                                         lambda tmp: result.attribution.to_csv(tmp, index=False))
+    tiers = tier_table(result)
+    files["tiers"] = write_atomic(outdir / "tiers.csv", lambda tmp: tiers.to_csv(tmp, index=False))
     if plot:
         files["diffusion"] = write_figure(outdir / "diffusion.png", *diffusion_figure({result.cfg.campaign.name: data},
                                                                                          result))

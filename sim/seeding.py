@@ -64,7 +64,12 @@ def candidates(model, pool: str) -> np.ndarray:
 
 def rank_candidates(model, strategy: str, pool: str, m: int = 0, budget: float = 0.0) -> np.ndarray:
     """Candidates for sponsored posts, best first, by the registered `strategy`."""
-    return STRATEGIES.get(strategy, "campaign.strategy")(model, candidates(model, pool), m, budget)
+    return rank_these(model, strategy, candidates(model, pool), m, budget)
+
+
+def rank_these(model, strategy: str, these: np.ndarray, m: int = 0, budget: float = 0.0) -> np.ndarray:
+    """These agents, best first, by the registered `strategy`."""
+    return STRATEGIES.get(strategy, "campaign.strategy")(model, np.asarray(these, dtype=np.int64), m, budget)
 
 
 def top_bloggers(model, count: int) -> np.ndarray:

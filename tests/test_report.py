@@ -68,7 +68,8 @@ def test_run_report_draws_the_stored_data(tmp_path):
         assert (tmp_path / f"fig_{name}.svg").read_text().lstrip().startswith("<?xml")
     page = (tmp_path / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 3 and "http" not in page.split("<pre>")[0].lower()
-    assert pdf_pages(tmp_path / "report.pdf") == 1 + 3 + 1 + 1       # cover, figures, table, config
+    assert [t for t, _ in rep.tables] == [t for t, _ in rep.tables if "tier" in t] and len(rep.tables) == 1
+    assert pdf_pages(tmp_path / "report.pdf") == 1 + 3 + 1 + 1 + 1   # cover, figures, KPI and tier tables, config
 
 
 def test_comparison_report_headline_and_bars(tmp_path):
@@ -179,6 +180,6 @@ def test_run_report_renders_in_headless_chromium(tmp_path, chromium):
     assert images == 3 and broken == 0
     summary = json.loads((out / "summary.json").read_text())
     headline = re.search(r"id=\"headline\">([^<]+)<", dom).group(1)
-    assert headline.startswith("Campaign 'default' made") and \
+    assert headline.startswith("Campaign 'default' reached ") and \
         f"{summary['metrics']['useful_reach']['mean']:,.0f}" in headline
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000

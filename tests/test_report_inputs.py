@@ -170,7 +170,7 @@ def _(t):
     return [str(t / "run")]
 
 
-@case("report-attribution-row-with-extra-fields", "report", "run/attribution.csv: line 3 has 9 fields, the header 8")
+@case("report-attribution-row-with-extra-fields", "report", "run/attribution.csv: line 3 has 11 fields, the header 10")
 def _(t):
     path = t / "run" / "attribution.csv"
     lines = path.read_text().splitlines(keepends=True)
@@ -336,7 +336,7 @@ def test_partial_report_of_an_unfinished_run_says_so(workdir, capsys):
     run = workdir / "run"
     sim.report.main([str(run)])                                   # complete: an ordinary report
     complete = capsys.readouterr().out.splitlines()[0]
-    assert complete.startswith("Campaign 'default' made ")
+    assert complete.startswith("Campaign 'default' reached ") and "EUR" in complete
     assert "class='warning'" not in (run / "report.html").read_text()
     (run / "done.json").unlink()
     sim.report.main([str(run), "--partial"])

@@ -110,8 +110,7 @@ MUTANTS = [
         ("sim/rules.py", 'if decay == "exponential":', "if True:"),
         ("sim/reference.py", 'if msg.decay != "power_law":', "if True:")]),
     Mutant("tier-from-simulated-followers", "an account's tier counts simulated followers, not people", [
-        ("sim/model.py", "self.tier = tier_of(self.followers)",
-         "self.tier = tier_of(net.follower_counts)"),
+        ("sim/market.py", "    tier = tier_of(followers)\n", "    tier = tier_of(network.follower_counts)\n"),
         ("sim/reference.py", "followers = sum(self.people(agents[int(f)]) for f in self.model.network.followers(j)) / self.people(agents[j])",
          "followers = len(self.model.network.followers(j))")]),
     Mutant("engagement-needs-novelty", "the chance of a like is also multiplied by the novelty factor", [
