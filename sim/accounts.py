@@ -24,6 +24,7 @@ import csv
 import gzip
 import io
 import math
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,8 +64,10 @@ def _open_text(path: Path, what: str):
         if path.suffix == ".gz":
             raw = gzip.decompress(raw)
         return io.StringIO(raw.decode("utf-8-sig"))
-    except (OSError, EOFError) as err:
-        raise DataError(f"{what} file {path} cannot be read: {getattr(err, 'strerror', None) or err}") from None
+    except (OSError, EOFError, zlib.error) as err:
+        reason = getattr(err, "strerror", None) or err
+        raise DataError(f"{what} file {path} cannot be read: {reason} (a truncated or corrupt gzip file?)"
+                        if path.suffix == ".gz" else f"{what} file {path} cannot be read: {reason}") from None
     except UnicodeDecodeError as err:
         raise DataError(f"{what} file {path} is not UTF-8 text ({err.reason} at byte {err.start})") from None
 

@@ -46,6 +46,8 @@ COMPARISON_COLUMNS = ("scenario", "kind", "strategy", "spent_mean", "useful_reac
                       "cost_per_useful_contact_ci95_high", "relays_mean")
 KPIS = ("useful_reach_per_euro", "cost_per_adoption", "cost_per_engagement")
 KPI_COLUMNS = tuple(f"{k}_{p}" for k in KPIS for p in ("mean", "ci95_low", "ci95_high"))
+TOP_INFLUENCER_COLUMNS = ("rank", "name", "kind", "tier", "followers", "followers_in_target", "cost", "influence",
+                          "influence_per_euro")
 TIER_COLUMNS = ("tier", "band", "accounts_posting", "posts", "engagements", "engagement_rate",
                 "engagement_rate_ci95_low", "engagement_rate_ci95_high", "sponsored", "spent_sponsored")
 # sweep metrics whose per-replicate finals timeseries.parquet holds (message 'all', last hour)
@@ -142,10 +144,14 @@ def _network_and_ranking(rep: Report, folder: Path, source: str, ranking_folder:
                             if attribution.exists() else "no attribution.csv in this folder"))
     ranking = (ranking_folder or folder) / "influencers.csv"
     if ranking.exists():
-        fig, drawn = F.influencer_ranking(read_table(ranking, INFLUENCER_COLUMNS), source)
+        ranked = read_table(ranking, INFLUENCER_COLUMNS)
+        fig, drawn = F.influencer_ranking(ranked, source)
         rep.figures.append(("influencers", "Influencer ranking", "Top agents by influence score (expected useful "
                             "contacts caused, greedy order) next to their follower counts.", fig))
         rep.drawn["influencers"] = drawn
+        shown = [c for c in TOP_INFLUENCER_COLUMNS if c in ranked.columns]
+        rep.tables.append(("Top 15 accounts by influence score (followers on the platform, sponsoring cost in "
+                           "euros, expected useful contacts caused)", ranked[shown].head(15)))
     else:
         rep.missing.append(("Influencer ranking", "no influencers.csv (written by runs with run.influencers=true "
                             "and by python -m sim.score)"))

@@ -206,6 +206,38 @@ CASES = [
     run("file", ["network=edgelist", "network.path={dir}/edges.txt", "population.bloggers=50"],
         "population.bloggers"),
     # ---------------------------------------------------------------- output folder
+    # accounts file and follower export (network=followers)
+    run("file", ["network=followers", "network.path={dir}/follows.csv"], "accounts"),
+    run("file", ["accounts={dir}/accounts.csv"], "accounts"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/missing.csv"], "missing.csv"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_dup.csv"], "acc_dup.csv, line 3"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_kind.csv"], "acc_kind.csv, line 2"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_tier.csv"], "acc_tier.csv, line 2"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_fee.csv"], "acc_fee.csv, line 2"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_followers.csv"], "acc_followers.csv, line 3"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_topics.csv"], "acc_topics.csv, line 2"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_cells.csv"], "acc_cells.csv, line 3"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_column.csv"], "acc_column.csv, line 1"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_nokind.csv"], "acc_nokind.csv, line 1"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_header_only.csv"], "acc_header_only.csv"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/acc_absent.csv"], "acc_absent.csv, line 3"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/empty.txt"], "empty.txt"),
+    run("file", ["network=followers", "network.path={dir}/follows.csv", "accounts={dir}/binary.bin"], "binary.bin"),
+    run("file", ["network=followers", "network.path={dir}/missing.csv", "accounts={dir}/accounts.csv"], "missing.csv"),
+    run("file", ["network=followers", "network.path={dir}/follows_cells.csv", "accounts={dir}/accounts.csv"], "follows_cells.csv, line 3"),
+    run("file", ["network=followers", "network.path={dir}/follows_empty_handle.csv", "accounts={dir}/accounts.csv"], "follows_empty_handle.csv, line 2"),
+    run("file", ["network=followers", "network.path={dir}/follows_header.csv", "accounts={dir}/accounts.csv"], "follows_header.csv, line 1"),
+    run("file", ["network=followers", "network.path={dir}/follows_bad.csv.gz", "accounts={dir}/accounts.csv"], "follows_bad.csv.gz"),
+    run("file", ["network=followers", "network.path={dir}/empty.txt", "accounts={dir}/accounts.csv"], "empty.txt"),
+    run("value", ["campaign.kind=channels"], "campaign.channels"),
+    run("value", ["campaign.kind=channels", "campaign.channels.ads=-100"], "campaign.channels.ads"),
+    run("value", ["campaign.kind=channels", "campaign.channels.sponsored.micro=-5"], "campaign.channels.sponsored.micro"),
+    run("value", ["campaign.kind=channels", "campaign.channels.ads=100", "campaign.channels.boost_hours=0"],
+        "campaign.channels.boost_hours"),
+    run("value", ["campaign.kind=channels", "campaign.channels.boosted=nan"], "campaign.channels.boosted"),
+    run("hydra", ["campaign.channels.sponsored.giga=100"], "giga"),
+    run("value", "diffusion.tier_trust.macro=1.5", "diffusion.tier_trust.macro"),
+    run("hydra", "diffusion.tier_trust.huge=0.5", "huge"),
     run("folder", "hydra.run.dir={dir}/a_file", "a_file"),
     # ---------------------------------------------------------------- sim.score
     _case("score", "score", ["score.rr_sets=0"], "score.rr_sets"),
@@ -242,10 +274,27 @@ def make_files(folder: Path) -> Path:
         "labels_twice.txt": "0 1\n1 1\n0 2\n",
         "labels_bad.txt": "0 1\n1 x\n",
         "a_file": "not a folder\n",
+        "follows.csv": "follower,followed\nfan1,@anna\nfan2,@anna\nfan1,fan2\n@anna,@brand\n",
+        "accounts.csv": "handle,kind,followers,topics,fee_per_post,tier\n@anna,blogger,48200,0;2,450,\n@brand,brand,,,,\n",
+        "acc_dup.csv": "handle,kind\n@anna,blogger\n@anna,brand\n",
+        "acc_kind.csv": "handle,kind\n@anna,influencer\n",
+        "acc_tier.csv": "handle,kind,tier\n@anna,blogger,giga\n",
+        "acc_fee.csv": "handle,kind,fee_per_post\n@anna,blogger,-450\n",
+        "acc_followers.csv": "handle,kind,followers\n@anna,blogger,48200\n@brand,brand,lots\n",
+        "acc_topics.csv": "handle,kind,topics\n@anna,blogger,0;99\n",
+        "acc_cells.csv": "handle,kind\n@anna,blogger\n@brand,brand,extra\n",
+        "acc_column.csv": "handle,kind,audience\n@anna,blogger,5\n",
+        "acc_nokind.csv": "handle,followers\n@anna,5\n",
+        "acc_header_only.csv": "handle,kind\n",
+        "acc_absent.csv": "handle,kind\n@anna,blogger\n@nobody,blogger\n",
+        "follows_cells.csv": "follower,followed\nfan1,@anna\nfan2\n",
+        "follows_empty_handle.csv": "follower,followed\n,@anna\n",
+        "follows_header.csv": "source,target\nfan1,@anna\n",
     }
     for name, text in files.items():
         (folder / name).write_text(text)
     (folder / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    (folder / "follows_bad.csv.gz").write_bytes(b"\x1f\x8b\x08\x00 truncated gzip")
     (folder / "a_dir").mkdir(exist_ok=True)
     run_dir = folder / "truncated_run"
     run_dir.mkdir(exist_ok=True)

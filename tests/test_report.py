@@ -68,8 +68,10 @@ def test_run_report_draws_the_stored_data(tmp_path):
         assert (tmp_path / f"fig_{name}.svg").read_text().lstrip().startswith("<?xml")
     page = (tmp_path / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 3 and "http" not in page.split("<pre>")[0].lower()
-    assert [t for t, _ in rep.tables] == [t for t, _ in rep.tables if "tier" in t] and len(rep.tables) == 1
-    assert pdf_pages(tmp_path / "report.pdf") == 1 + 3 + 1 + 1 + 1   # cover, figures, KPI and tier tables, config
+    titles = [t for t, _ in rep.tables]
+    assert len(titles) == 2 and titles[0].startswith("Top 15 accounts") and "tier" in titles[1]
+    assert rep.tables[0][1]["name"].tolist() == influencers.name.head(15).tolist()
+    assert pdf_pages(tmp_path / "report.pdf") == 1 + 3 + 1 + 2 + 1   # cover, figures, KPIs, accounts, tiers, config
 
 
 def test_comparison_report_headline_and_bars(tmp_path):
