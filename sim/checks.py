@@ -206,9 +206,9 @@ def _within_the_run(cfg) -> None:
     hours = horizon(cfg)
     if cfg.timing.waves > 1 and cfg.timing.waves > hours:
         raise ConfigError("timing.waves", f"is {cfg.timing.waves:,}, more waves than the run's {hours:,} hours")
-    if cfg.diffusion.attention_window > hours:
+    if cfg.diffusion.attention_window > max(hours, 24 * 7):      # a feed that outlives the run and a week
         raise ConfigError("diffusion.attention_window", f"is {cfg.diffusion.attention_window:,} hours, longer than "
-                          f"the run ({hours:,} hours)")
+                          f"the run ({hours:,} hours) and than a week")
     start = launch_step(cfg)
     if start >= hours:
         raise ConfigError("timing.launch_day", f"makes the campaign start at hour {start:,}, after the run's "
@@ -253,6 +253,9 @@ def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
             if _number(f"{key}.{group}.{kind}", v) < 0:
                 raise ConfigError(f"{key}.{group}.{kind}", f"must be >= 0, got {v!r}")
     _channels(f"{key}.channels", c)
+    if c.seed_agents and c.kind != "custom":
+        raise ConfigError(f"{key}.seed_agents", f"lists agents to seed, which only campaign.kind=custom does (this "
+                          f"campaign is '{c.kind}'): add campaign.kind=custom, or drop the list")
     STRATEGIES.get(c.strategy, f"{key}.strategy")
     _choice(f"{key}.pool", c.pool, tuple(pools()))
     _prob(f"{key}.targeted_share", c.targeted_share)

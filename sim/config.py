@@ -179,7 +179,9 @@ class CampaignConfig:
     name: str = "default"
     kind: str = "custom"                # custom | mass | targeted | hybrid | owned
     budget: float = 0.0                 # euros; mass, targeted and hybrid spend at most this
-    cpm: float = 10.0                   # price of 1,000 ad impressions (at least MIN_CPM)
+    # price of 1,000 ad impressions (at least MIN_CPM): Meta ads in Germany, $14.06 CPM
+    # (Superads, Meta ads benchmarks, Nov 2024 - Aug 2025), dollars taken at parity with euros
+    cpm: float = 14.0
     seed_fee_fixed: KindValues = field(default_factory=lambda: KindValues.defaults("fee_fixed"))
     seed_fee_per_follower: KindValues = field(default_factory=lambda: KindValues.defaults("fee_per_follower"))
     strategy: str = "followers"         # targeted seeds: random | followers | relevance | influence | greedy

@@ -237,16 +237,28 @@ def sweep_headline(jobs: pd.DataFrame, finals: dict, axes: list[str], metric: st
 
 
 def run_headline(s: dict) -> str:
-    """One run's answer in people and euros, from its summary.json."""
+    """One run's answer in people and euros, from its summary.json: who was reached in the
+    target, over which dates and market, what it cost and per what."""
     m, share = s["metrics"], s["useful_reach_share"]
     useful, spent = m["useful_reach"], m["spent"]["mean"]
     target = s.get("target_people", s.get("target_consumers", 0))
+    when = ""
+    if s.get("start"):
+        start = pd.Timestamp(s["start"])
+        when = f" over {s['hours'] / 24:g} days from {start.strftime('%a %d %b %Y %H:%M')}"
+    market = f", in a market of {_fmt(s['market_people'])} people" if s.get("market_people") else ""
     costs = [(m[k]["mean"], what) for k, what in (("cost_per_useful_contact", "per useful contact"),
                                                    ("cost_per_adoption", "per adoption"),
                                                    ("cost_per_engagement", "per engagement")) if k in m]
     costs = [f"EUR {_fmt(v, 2 if v >= 0.1 else 3)} {what}" for v, what in costs if v is not None and v == v]
-    return (f"Campaign '{s['scenario']['campaign']}' reached {_fmt(useful['mean'])} people in the target "
-            f"(95% interval {_fmt(useful['ci95'][0])} to {_fmt(useful['ci95'][1])}), {100 * share['mean']:.0f}% of "
-            f"its {_fmt(target)}; {_fmt(m['adoptions']['mean'])} people adopted"
+    budget = s.get("budget")
+    of_budget = f" of its EUR {_fmt(budget)}" if budget else ""
+    sponsored = sum(t.get("spent_sponsored") or 0.0 for t in s.get("tiers", []))
+    split = (f" (sponsored posts EUR {_fmt(sponsored)}, paid impressions EUR {_fmt(spent - sponsored)})"
+             if sponsored > 0 and spent - sponsored > 0.5 else "")
+    return (f"Campaign '{s['scenario']['campaign']}' reached {_fmt(useful['mean'])} of the {_fmt(target)} people "
+            f"in its target ({100 * share['mean']:.0f}%; 95% interval {_fmt(useful['ci95'][0])} to "
+            f"{_fmt(useful['ci95'][1])}){when}{market}; {_fmt(m['adoptions']['mean'])} people adopted"
             + (f" and {_fmt(m['engagements']['mean'])} liked or commented" if "engagements" in m else "")
-            + f". It spent EUR {_fmt(spent)}" + (f": {', '.join(costs)}." if spent > 0 and costs else "."))
+            + f". It spent EUR {_fmt(spent)}{of_budget}{split}" + (f": {', '.join(costs)}." if spent > 0 and costs
+                                                                   else "."))

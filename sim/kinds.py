@@ -29,10 +29,12 @@ class Kind:
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("consumer", 0, "Consumer", "#0072B2", relay_max=0.25, credibility=0.8, fee_fixed=5.0,
-         fee_per_follower=0.02, fully_promotional=False, sponsorable=True, in_reach=True),
+    # sponsored-post fees: 10 euros + 0.01 per follower, the "$100 per 10,000 followers" rule
+    # of thumb with the $10 bottom of nano rates (Shopify, "Influencer pricing", 2023), $ = EUR
+    Kind("consumer", 0, "Consumer", "#0072B2", relay_max=0.1, credibility=0.8, fee_fixed=10.0,
+         fee_per_follower=0.01, fully_promotional=False, sponsorable=True, in_reach=True),
     Kind("blogger", 1, "Blogger", "#E69F00", relay_max=0.5, credibility=0.9, fee_fixed=10.0,
-         fee_per_follower=0.02, fully_promotional=False, sponsorable=True, in_reach=True),
+         fee_per_follower=0.01, fully_promotional=False, sponsorable=True, in_reach=True),
     Kind("brand", 2, "BrandAccount", "#D55E00", relay_max=0.0, credibility=0.5, fee_fixed=0.0,
          fee_per_follower=0.0, fully_promotional=True, sponsorable=False, in_reach=False),
 )

@@ -201,6 +201,8 @@ def summary(result: RunResult) -> dict:
         "seed": cfg.run.seed,
         "agents": int(sum(result.kind_sizes.values())),
         "target_people": result.target_size,
+        "market_people": float(result.kind_sizes["consumer"] * cfg.population.scale),
+        "start": result.start.strftime("%Y-%m-%d %H:%M"),
         "influencer_k": cfg.run.influencer_k,
         "notes": result.notes,
         "metrics": message_metrics(result),

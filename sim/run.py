@@ -48,6 +48,7 @@ def run_scenario(cfg: Config, outdir: str | Path, progress=None, extras: bool = 
         out = {"headline": "scenarios by useful reach:\n" + "\n".join(lines), "files": out["files"]}
     else:
         from .population import build_world
+        from .headlines import run_headline
         from .results import simulate, summary, write_outputs
         clock = time.perf_counter()
         world = build_world(cfg)
@@ -59,7 +60,9 @@ def run_scenario(cfg: Config, outdir: str | Path, progress=None, extras: bool = 
         result = simulate(cfg, model=model, progress=progress)
         timings["simulate"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        out = {"headline": _headline(summary(result)), "files": write_outputs(result, outdir, plot=cfg.run.plot)}
+        s = summary(result)
+        out = {"headline": _headline(s), "answer": run_headline(s),
+               "files": write_outputs(result, outdir, plot=cfg.run.plot)}
         timings["write"] = time.perf_counter() - clock
     if extras and cfg.run.influencers:
         from .influencers import influence_table
@@ -123,6 +126,8 @@ def _single_run(cfg: Config, outdir: Path, overrides) -> None:
     if report:
         log.info(f"time: report {time.perf_counter() - clock:.1f} s")
     write_done(outdir, out["files"].values(), overrides, time.perf_counter() - start)
+    if out.get("answer"):
+        print(out["answer"])
     print(f"influsim: results in {outdir}: " + ", ".join(p.name for p in out["files"].values()))
     if report:
         print(f"influsim: report: {report}")

@@ -69,7 +69,9 @@ def test_timing_matters_peak_hour_beats_trough():
     """The same plan, launched at the audience's peak hour or at its trough (default population)."""
     reach = {}
     for name, hour in [("peak", 19), ("trough", 3)]:
-        cfg = compose_config("campaign=targeted", "campaign.strategy=followers", f"timing.launch_hour={hour}",
+        cfg = compose_config("campaign=targeted", "campaign.budget=5000", "campaign.strategy=followers",
+                             "diffusion.attention_window=3", "message.decay=exponential",   # a short feed
+                             f"timing.launch_hour={hour}",
                              "run.replicates=10", "run.hours=72")
         result = simulate(cfg, **QUIET)
         launch = (hour - start_of(cfg).hour) % 24
@@ -206,6 +208,7 @@ def test_score_top10_beats_top10_by_followers_on_facebook(shared_networks):
     useful = {}
     for name, seeds in [("score", top_score), ("followers", top_followers)]:
         c = copy.deepcopy(cfg)
+        c.campaign.kind = "custom"
         c.campaign.seed_agents, c.campaign.seed_top_bloggers, c.campaign.seed_hour = seeds, 0, 0
         c.campaign.brand_post_hours, c.campaign.mass_reach = [], 0.0
         useful[name] = simulate(c, world=world, **QUIET).final("useful_reach")

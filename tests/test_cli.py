@@ -112,7 +112,7 @@ BAD_INPUTS = [
     (["campaign.kind=mass", "campaign.cpm=0"], "campaign.cpm"),
     (["campaign.strategy=psychic"], "campaign.strategy"),
     (["timing.launch_hour=24"], "timing.launch_hour"),
-    (["campaign.seed_agents=[99999999]"], "campaign.seed_agents"),
+    (["campaign.kind=custom", "campaign.seed_agents=[99999999]"], "campaign.seed_agents"),
     (["network=edgelist"], "network.path"),
     (["network=edgelist", "network.path=/nonexistent/edges.txt"], "/nonexistent/edges.txt"),
     (["network=edgelist", "network.path={bad}"], "line 4"),

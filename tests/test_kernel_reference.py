@@ -63,6 +63,7 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
         c.message_mix = [MessageSlot("teaser", 0.4, 0), MessageSlot("launch", 0.6, 4)]
     if budgeted:
         c.kind, c.budget, c.strategy, c.cpm = "hybrid", 60.0 * scale, "greedy", 20.0     # euros: scaled market
+        c.seed_agents = []                                  # a budgeted plan seeds by its strategy only
     world = random_world(cfg, graph_seed, density=6.0)
     fast = InfluenceModel(cfg, world=world, mode="fast")
     ref = InfluenceModel(cfg, world=world, mode="reference")

@@ -46,7 +46,8 @@ def fewest_followers():
 
 
 def test_a_registered_strategy_runs_from_the_command_line_config(fewest_followers):
-    cfg = compose_config("population=small", "campaign=targeted", f"campaign.strategy={fewest_followers}",
+    cfg = compose_config("population=small", "population.scale=1", "campaign=targeted",
+                         f"campaign.strategy={fewest_followers}",
                          "campaign.budget=60", "run.replicates=2", "run.hours=24")
     model = InfluenceModel(cfg)
     result = simulate(cfg, model=model, progress=lambda line: None)

@@ -69,7 +69,7 @@ def test_a_failing_job_is_recorded_and_the_others_finish(tmp_path):
     """A job that fails while running (a sponsored agent the world does not have: only the
     built world can tell) is recorded; a bad value is refused before any job starts."""
     sweep_dir = tmp_path / "sweep"
-    args = [*SMALL, "campaign.seed_agents=[0],[99999999]", "run.seed=0,1", f"hydra.sweep.dir={sweep_dir}"]
+    args = [*SMALL, "campaign.kind=custom", "campaign.seed_agents=[0],[99999999]", "run.seed=0,1", f"hydra.sweep.dir={sweep_dir}"]
     proc = run_cli("-m", *args)
     assert proc.returncode == 1
     assert "2 of 4 jobs failed" in proc.stderr

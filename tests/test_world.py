@@ -133,6 +133,8 @@ def test_every_config_option_composes_and_validates():
             overrides = [f"{group}={option.stem}"]
             if option.stem == "edgelist":
                 overrides.append("network.path=edges.txt")
+            if option.stem == "followers":
+                overrides += ["network.path=follows.csv.gz", "accounts=accounts.csv"]
             cfg = compose_config(*overrides)
             assert cfg.run.replicates >= 1
     with pytest.raises(ConfigError, match="message.wearout"):
