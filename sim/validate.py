@@ -28,9 +28,20 @@ def parse(argv):
     return ap.parse_args(argv)
 
 
+def market_config():
+    """The default market as `python -m sim.run` composes it (configs/): cases 8-11 run on it."""
+    from hydra import compose, initialize_config_dir
+
+    from .run import CONFIG_DIR, to_config
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        return to_config(compose(config_name="config"))
+
+
 def run_cases(numbers, settings, log=print):
     """Run the cases; a case that raises is reported as failed, with its traceback."""
     from .validation import CASES, CaseResult
+    if settings.market is None:
+        settings.market = market_config()
     results = []
     for k, number in enumerate(numbers, start=1):
         start = time.perf_counter()

@@ -138,3 +138,49 @@ def test_greedy_replaced_by_most_followers_fails_case_4(shared_networks, monkeyp
     [case] = quietly(4)
     assert case.status == "FAIL"
     assert [r.passed for r in case.rows if r.name.startswith("Wiki-Vote") and "greedy" in r.name] == [False]
+
+
+# ---------------------------------------------------------------- the market cases (8-11) and the mechanisms they guard
+def test_market_cases_pass_on_the_default_market():
+    cases = quietly(8, 9, 10, 11)
+    assert [c.status for c in cases] == ["PASS"] * 4, [(c.number, [(r.name, r.measured) for r in c.rows])
+                                                       for c in cases]
+
+
+def test_no_disclosure_penalty_fails_case_11():
+    """Sponsored posts trusted like organic ones (the penalty zeroed in the compiled rules)."""
+    def no_disclosure(model):
+        model.rules = model.rules._replace(disclosure=0.0)
+
+    [case] = quietly(11, tamper=no_disclosure)
+    assert case.status == "FAIL" and all(r.measured > 0.97 for r in case.rows)
+
+
+def test_exponential_delays_where_power_law_is_configured_fail_case_10():
+    """Every follower reacting in the first hour (the reaction table of message.decay=exponential)."""
+    def no_delays(model):
+        model.rules.reaction[:] = 1.0
+
+    [case] = quietly(10, tamper=no_delays)
+    assert case.status == "FAIL" and case.rows[0].measured > 0.99
+
+
+def test_tier_trust_ignored_fails_case_9():
+    """Big accounts trusted like small ones: the tier factor dropped from every source's credibility."""
+    def no_tier_trust(model):
+        model.credibility[:] = model.population.credibility
+
+    [case] = quietly(9, tamper=no_tier_trust)
+    assert case.status == "FAIL"
+    assert not [r.passed for r in case.rows if r.name.startswith("engagement rate per follower per post, micro")][0]
+
+
+def test_the_old_relay_cap_fails_case_8():
+    """Consumers relaying 2.5 times as often (the relay cap of 0.25 the default had before
+    calibration) make cascades deeper than any published domain."""
+    def old_cap(model):
+        model.rules.relay_max[:] *= 2.5
+
+    [case] = quietly(8, tamper=old_cap)
+    assert case.status == "FAIL"
+    assert not [r.passed for r in case.rows if "beyond one degree of the seed" in r.name][0]
