@@ -21,6 +21,8 @@ SOURCE = ("Bakshy, E., Hofman, J. M., Mason, W. A. and Watts, D. J. (2011). Ever
           "quantifying influence on Twitter. Proc. 4th ACM WSDM, 65-74")
 BINS = (0.0, 0.5, 0.75, 0.9, 0.97, 0.99, 1.0)        # follower-count percentiles; ordinary = all but the top 1%
 PER_FOLLOWER = 0.05                                   # euros per follower
+RELAY_CAP = 0.25         # the case's consumer relay cap (the model's default before the market calibration of
+                         # 2026, 0.1, is 0.4x this: see the robustness rows, the conclusion depends on the cap)
 FIXED_IN_FOLLOWERS = (0, 10, 100, 1000, 10000)        # fixed fee = this many followers' worth (fixed in advance)
 RELAY_CAP_FACTORS = (1.0, 0.5, 2.0)                   # checked at the default relay cap; the others reported
 Z = 2.0                                               # an ordinary bin must beat the top bin by this many SE
@@ -98,6 +100,7 @@ def run(settings: Settings) -> CaseResult:
         return case
     reps = 150 if settings.fast else 600
     cfg = quiet_config(hours=72, replicates=reps)
+    cfg.diffusion.relay_max.consumer = RELAY_CAP
     cfg.network.kind, cfg.network.path = "edgelist", str(settings.graph_path("facebook_combined.txt"))
     cfg.network.directed, cfg.population.bloggers, cfg.population.brands = False, 0, 0
     cfg.target.segments = list(range(cfg.population.segments))
@@ -122,6 +125,7 @@ def run(settings: Settings) -> CaseResult:
                  share > 0.5, f"fixed fee = {', '.join(map(str, FIXED_IN_FOLLOWERS))} followers' worth, "
                  f"{PER_FOLLOWER} per follower, relay cap {cap:g}", low=share, high=share)
     generated = quiet_config(hours=72, replicates=reps)      # for contrast (informative)
+    generated.diffusion.relay_max.consumer = RELAY_CAP
     generated.population.consumers = 5_000 if settings.fast else 10_000
     generated.population.bloggers, generated.population.brands = 0, 0
     generated.target.segments = list(range(generated.population.segments))
