@@ -35,9 +35,10 @@ def test_fast_suite_passes_and_writes_its_report(tmp_path, capsys):
             assert "PASS" in results and results <= {"PASS", "info"}, (case, results)
     text = (tmp_path / "validation.md").read_text()
     assert "FAIL" not in text and text.count("**PASS**") == sum(r["result"] == "PASS" for r in rows)
-    for ref in ("Bass, F. M. (1969)", "Kempe, D., Kleinberg, J. and Tardos", "Wu, F. and Huberman"):
+    for ref in ("Bass, F. M. (1969)", "Kempe, D., Kleinberg, J. and Tardos", "Wu, F. and Huberman",
+                "Goel, S., Watts, D. J. and Goldstein", "HypeAuditor (2026)", "Zhao, Q., Erdogdu", "Eisend, M."):
         assert ref in text
-    figures = sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
+    figures = sorted((p.name for p in (tmp_path / "figures").glob("*.png")), key=lambda f: int(f.split("_")[0][4:]))
     ran = [c for c in CASES if not (c in NEEDS_SNAP and not SHARED.is_dir())]
     assert [f.split("_")[0] for f in figures] == [f"case{c}" for c in ran]
     assert all(f"](figures/{f})" in text for f in figures)
