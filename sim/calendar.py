@@ -31,6 +31,36 @@ def start_of(cfg) -> datetime:
     return start
 
 
+def hour_at(cfg, text: str, key: str) -> int:
+    """Simulated hour of a local date-time ("YYYY-MM-DD HH:MM", on the hour) inside the run."""
+    try:
+        moment = datetime.strptime(str(text).strip(), FORMAT)
+    except ValueError:
+        raise ConfigError(key, f"must be a local date and hour like 2027-03-02 18:00, got {text!r}") from None
+    hours = (moment - start_of(cfg)) / timedelta(hours=1)
+    if moment.minute or not 0 <= hours < horizon(cfg):
+        raise ConfigError(key, f"is {text!r}: it must be on the hour and inside the run, from "
+                          f"{start_of(cfg):{FORMAT}} for {horizon(cfg):,} hours")
+    return int(hours)
+
+
+def hours_of_days(cfg, days, key: str) -> np.ndarray:
+    """Every simulated hour of the given local dates ("YYYY-MM-DD"), within the run."""
+    out = []
+    for k, text in enumerate(days):
+        try:
+            day = datetime.strptime(str(text).strip(), "%Y-%m-%d")
+        except ValueError:
+            raise ConfigError(f"{key}[{k}]", f"must be a date like 2027-03-02, got {text!r}") from None
+        first = int((day - start_of(cfg)) / timedelta(hours=1))
+        hours = [h for h in range(first, first + 24) if 0 <= h < horizon(cfg)]
+        if not hours:
+            raise ConfigError(f"{key}[{k}]", f"is {text!r}, a day outside the run (from {start_of(cfg):{FORMAT}} "
+                              f"for {horizon(cfg):,} hours)")
+        out += hours
+    return np.unique(np.asarray(out, dtype=np.int64))
+
+
 def horizon(cfg) -> int:
     """Simulated hours: run.hours if set, else 24 x run.days."""
     return int(cfg.run.hours) if cfg.run.hours is not None else 24 * int(cfg.run.days)

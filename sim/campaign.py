@@ -73,6 +73,8 @@ def ad_hours(model, start: int, hours=None) -> np.ndarray:
     """The hours ads run: `mass_hours` from start + `mass_start_hour`, or the given `hours`
     (timing=peak: peak hours only)."""
     c = model.cfg.campaign
+    if hours is None and c.ad_days:
+        hours = calendar.hours_of_days(model.cfg, c.ad_days, "campaign.ad_days")
     if hours is None:
         hours = np.arange(start + c.mass_start_hour, start + c.mass_start_hour + c.mass_hours)
     hours = np.asarray(hours, dtype=np.int64)
@@ -107,9 +109,18 @@ def custom_plan(model, m, budget, start):
             AdReach(c.mass_reach, range(start + c.mass_start_hour, start + c.mass_start_hour + c.mass_hours), m)]
 
 
+def owned_post_hours(model, start) -> list[int]:
+    """Hours of the brand's own posts: `owned_post_times` (local date-times) if given, else
+    `owned_post_hours` from the launch."""
+    c = model.cfg.campaign
+    if c.owned_post_times:
+        return [calendar.hour_at(model.cfg, t, f"campaign.owned_post_times[{k}]") for k, t in enumerate(c.owned_post_times)]
+    return [start + h for h in c.owned_post_hours]
+
+
 def owned_plan(model, m, budget, start):
-    """The brand's own posts at `owned_post_hours` (free)."""
-    return [BrandPosts([start + h for h in model.cfg.campaign.owned_post_hours], m)]
+    """The brand's own posts at `owned_post_hours` or `owned_post_times` (free)."""
+    return [BrandPosts(owned_post_hours(model, start), m)]
 
 
 def sponsored_posts(model, m, budget, start):
@@ -164,7 +175,7 @@ def boosted_posts(model, m, budget, start):
     """The brand's own posts at `owned_post_hours`, each boosted by paid impressions over the
     next `channels.boost_hours` hours (in the model, a boosted post is an ad shown then)."""
     c = model.cfg.campaign
-    posts = [start + h for h in c.owned_post_hours]
+    posts = owned_post_hours(model, start)
     hours = sorted({t for h in posts for t in range(h, h + c.channels.boost_hours)})
     return [BrandPosts(posts, m)] + (ad_impressions(model, m, budget, start, hours) if budget > 0 else [])
 

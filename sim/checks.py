@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .calendar import horizon, start_of
+from .calendar import horizon, hour_at, hours_of_days, start_of
 from .campaign import PLANS, channels_total, launch_step
 from .config import MIN_CPM, CampaignConfig, Config, campaign_with, message_names
 from .errors import ConfigError
@@ -42,6 +42,12 @@ def _int(key: str, v: Any, low: int) -> None:
 def _int_list(key: str, v: Any, numbers: bool = False) -> list:
     if not isinstance(v, (list, tuple)):
         raise ConfigError(key, f"must be a list of {'numbers' if numbers else 'integers'}, got {v!r}")
+    return list(v)
+
+
+def _list(key: str, v: Any) -> list:
+    if not isinstance(v, (list, tuple)):
+        raise ConfigError(key, f"must be a list, got {v!r}")
     return list(v)
 
 
@@ -253,6 +259,9 @@ def _validate_campaign(key: str, c: CampaignConfig, cfg: Config) -> None:
             if _number(f"{key}.{group}.{kind}", v) < 0:
                 raise ConfigError(f"{key}.{group}.{kind}", f"must be >= 0, got {v!r}")
     _channels(f"{key}.channels", c)
+    for k, moment in enumerate(_list(f"{key}.owned_post_times", c.owned_post_times)):
+        hour_at(cfg, moment, f"{key}.owned_post_times[{k}]")
+    hours_of_days(cfg, _list(f"{key}.ad_days", c.ad_days), f"{key}.ad_days")
     if c.seed_agents and c.kind != "custom":
         raise ConfigError(f"{key}.seed_agents", f"lists agents to seed, which only campaign.kind=custom does (this "
                           f"campaign is '{c.kind}'): add campaign.kind=custom, or drop the list")

@@ -188,6 +188,12 @@ class CampaignConfig:
     pool: str = "all"                   # who can be sponsored: all | bloggers | consumers
     targeted_share: float = 0.5         # hybrid: share of the budget for sponsored posts
     owned_post_hours: list[int] = field(default_factory=lambda: [0, 24, 48])   # owned: brand posts
+    # on named days instead (local time, see timing.start): the brand's own posts (owned and
+    # channels plans) at these date-times, e.g. ["2027-03-01 18:00"], replacing owned_post_hours;
+    # ads (mass, hybrid and channels plans) on every hour of these dates, e.g. ["2027-03-02"],
+    # replacing mass_start_hour and mass_hours
+    owned_post_times: list[str] = field(default_factory=list)
+    ad_days: list[str] = field(default_factory=list)
     mass_hours: int = 48                # hours over which ads run (from mass_start_hour)
     mass_start_hour: int = 0
     message_mix: list[MessageSlot] = field(default_factory=list)   # empty: the main message only

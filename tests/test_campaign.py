@@ -293,3 +293,24 @@ def test_targeted_advantage_over_mass_shrinks_as_the_disclosure_penalty_grows():
     steps = [b - a for a, b in zip(lead, lead[1:])]
     for step in steps:                                   # paired: same worlds, seeds and draws
         assert step.mean() < -3 * step.std(ddof=1) / np.sqrt(step.size), [float(s.mean()) for s in steps]
+
+
+def test_posts_and_ad_flights_on_named_days():
+    """Brand posts at local date-times and ads on named dates land on the hours the calendar
+    gives (start Monday 2027-03-01 08:00: Tuesday 18:00 is hour 34, Thursday 09:00 hour 73;
+    Wednesday 3 March is hours 40-63), whatever owned_post_hours and mass_hours say."""
+    from sim import kernels as K
+    from sim.kinds import BRAND
+    cfg = compose_config("population=small", "campaign=hybrid", "campaign.budget=20000", "run.replicates=1",
+                         "run.days=5", 'campaign.owned_post_times=["2027-03-02 18:00","2027-03-04 09:00"]',
+                         "campaign.ad_days=[2027-03-03]", "campaign.owned_post_hours=[0]", "campaign.mass_hours=2")
+    assert str(cfg.timing.start) == "2027-03-01 08:00"
+    model = InfluenceModel(cfg)
+    model.run()
+    impressions = np.array(model.history)[:, 0, K.IMPRESSIONS]
+    assert set(np.flatnonzero(impressions)) <= set(range(40, 64)) and impressions[40:64].sum() > 0
+    owned = compose_config("population=small", "campaign=owned", "run.replicates=1", "run.days=5",
+                           'campaign.owned_post_times=["2027-03-02 18:00","2027-03-04 09:00"]')
+    model = InfluenceModel(owned)
+    model.run()
+    assert np.flatnonzero(np.array(model.history)[:, 0, K.POSTED + BRAND]).tolist() == [34, 73]
