@@ -92,6 +92,14 @@ def _compose(overrides: list[str]):
         return compose(config_name="config", overrides=overrides, return_hydra_config=True)
 
 
+def composed(*overrides: str) -> Config:
+    """The configuration `python -m sim.run OVERRIDES` would run, typed and validated: the
+    default market of configs/ from Python (plain `Config()` has every market mechanism off)."""
+    from hydra import compose, initialize_config_dir
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        return to_config(compose(config_name="config", overrides=list(overrides)))
+
+
 def precheck(argv: list[str]) -> Config | None:
     """Compose and validate every configuration the command would run (a sweep: each swept
     value once, the named sweep's values too; launcher and sweeper included); exit 2 with

@@ -30,11 +30,8 @@ def parse(argv):
 
 def market_config():
     """The default market as `python -m sim.run` composes it (configs/): cases 8-11 run on it."""
-    from hydra import compose, initialize_config_dir
-
-    from .run import CONFIG_DIR, to_config
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return to_config(compose(config_name="config"))
+    from .command_line import composed
+    return composed()
 
 
 def run_cases(numbers, settings, log=print):
