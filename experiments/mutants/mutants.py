@@ -76,7 +76,8 @@ MUTANTS = [
         ("sim/reference.py", "posts[limit:]:", "posts[limit + 1:]:"),
         ("sim/reference.py", "posts = posts[:limit]", "posts = posts[:limit + 1]")]),
     Mutant("reader-credibility", "trust uses the reader's credibility instead of the source's", [
-        ("sim/kernels.py", "promotional[kind[j]], credibility[j],", "promotional[kind[j]], credibility[i],"),
+        ("sim/kernels.py", "cred = disclosed_credibility(credibility[j], hot[m, j].seeded",
+         "cred = disclosed_credibility(credibility[i], hot[m, j].seeded"),
         ("sim/reference.py", "credibility = getattr(d.credibility, KINDS[source_kind].name)",
          "credibility = getattr(d.credibility, KINDS[agent.kind].name)")]),
     Mutant("novelty-age-off-by-one", "message age counted from one hour after launch", [
