@@ -266,28 +266,28 @@ def campaign_with(base: CampaignConfig, overrides: dict, key: str = "comparison"
     return replace(copy.deepcopy(base), **values)
 
 
-def _kind_values(key: str, base, value):
-    if isinstance(value, KindValues):
+def _table(key: str, cls, base, value, what: str, shape: str):
+    """`value` (a table of overrides) checked key by key and merged over `base`, as `cls`."""
+    if isinstance(value, cls):
         return value
     if not isinstance(value, dict):
-        raise ConfigError(key, f"must be a table of one value per kind ({', '.join(KIND_NAMES)}), got {value!r}")
-    check_keys(value, KindValues, f"{key}.", what="a kind of agent")
-    return KindValues(**{**dataclasses.asdict(base), **value})
+        raise ConfigError(key, f"must be a table of {shape}, got {value!r}")
+    check_keys(value, cls, f"{key}.", what=what)
+    return cls(**{**dataclasses.asdict(base), **value})
+
+
+def _kind_values(key: str, base, value):
+    return _table(key, KindValues, base, value, "a kind of agent", f"one value per kind ({', '.join(KIND_NAMES)})")
 
 
 def _channels(key: str, base, value):
-    if isinstance(value, ChannelsConfig):
-        return value
-    if not isinstance(value, dict):
-        raise ConfigError(key, f"must be a table of euros per channel (ads, sponsored, boosted), got {value!r}")
-    check_keys(value, ChannelsConfig, f"{key}.", what="a channel")
-    merged = {**dataclasses.asdict(base), **value}
-    sponsored = merged["sponsored"]
-    if not isinstance(sponsored, dict):
-        raise ConfigError(f"{key}.sponsored", f"must be a table of euros per tier ({', '.join(TIERS)}), got {sponsored!r}")
-    check_keys(sponsored, TierValues, f"{key}.sponsored.", what="an influencer tier")
-    merged["sponsored"] = TierValues(**{**dataclasses.asdict(base.sponsored), **sponsored})
-    return ChannelsConfig(**merged)
+    if isinstance(value, dict) and "sponsored" in value:
+        value = {**value, "sponsored": _table(f"{key}.sponsored", TierValues, base.sponsored, value["sponsored"],
+                                              "an influencer tier", f"euros per tier ({', '.join(TIERS)})")}
+    merged = _table(key, ChannelsConfig, base, value, "a channel", "euros per channel (ads, sponsored, boosted)")
+    if isinstance(merged.sponsored, dict):                  # not overridden: asdict() flattened the base's
+        merged.sponsored = TierValues(**merged.sponsored)
+    return merged
 
 
 def _slot(key: str, value):

@@ -64,10 +64,11 @@ def credibility(kind: np.ndarray, base: np.ndarray, tier_trust, tier: np.ndarray
     return np.where(per_kind("sponsorable", np.bool_)[kind], base * factor, base)
 
 
-def accounts(campaign, population, network, people: np.ndarray):
+def accounts(campaign, population, network, people: np.ndarray, followers: np.ndarray | None = None):
     """Real followers, tier and sponsoring cost of every agent: from the network and the fee
-    model, or as the accounts file declares them (followers, tier, fee_per_post)."""
-    followers = real_followers(network, people)
+    model, or as the accounts file declares them (followers, tier, fee_per_post).
+    `followers`: the network's real follower counts when already computed for this world."""
+    followers = real_followers(network, people) if followers is None else followers
     declared = population.declared
     if declared is not None:
         followers = np.where(np.isnan(declared["followers"]), followers, declared["followers"])

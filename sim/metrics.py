@@ -215,17 +215,16 @@ def tier_stats(model) -> np.ndarray:
     that posted, their posts, follower views (posts x followers: the denominator of an
     engagement rate), the likes and comments those posts got, accounts sponsored and what
     sponsoring them cost."""
-    st, kind = model.state, model.population.kind
-    posts = st.posts.sum(axis=0).astype(np.float64)
+    st = model.state
+    posts = st.posts.sum(axis=0)
     sponsored = (st.seeded_at >= 0).sum(axis=0)
-    eligible = per_kind("sponsorable", np.bool_)[kind]
-    out = np.zeros((len(TIERS), len(TIER_STATS)))
-    for t in range(len(TIERS)):
-        sel = eligible & (model.tier == t)
-        posted = sel & (posts > 0)
-        out[t] = (model.people[posted].sum(), (posts * model.people)[posted].sum(),
-                  (posts * model.people * model.followers)[posted].sum(), st.engagements[:, posted].sum(),
-                  (model.people * (sponsored > 0))[sel].sum(), (model.seed_costs * sponsored)[sel].sum())
+    j = np.flatnonzero((posts > 0) | (sponsored > 0))         # the few accounts that did anything
+    j = j[per_kind("sponsorable", np.bool_)[model.population.kind[j]]]
+    posts, sponsored, people, tier = posts[j].astype(np.float64), sponsored[j], model.people[j], model.tier[j]
+    posted = posts > 0
+    weights = (people * posted, posts * people, posts * people * model.followers[j],
+               st.engagements[:, j].sum(axis=0) * posted, people * (sponsored > 0), model.seed_costs[j] * sponsored)
+    out = np.stack([np.bincount(tier, weights=w, minlength=len(TIERS)) for w in weights], axis=1)
     return out
 
 

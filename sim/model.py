@@ -55,7 +55,8 @@ class InfluenceModel(mesa.Model):
         assert [m.name for m in self.messages] == message_names(cfg)
         self.rules = rules_from_config(cfg.diffusion, self.messages, cfg.network.contact_rate,
                                        market.people_per_kind(cfg.population.scale))
-        self.relevance = np.stack([m.relevance(pop.interests) for m in self.messages])
+        self.relevance = np.stack([self._cached(("relevance", tuple(m.topics)), lambda m=m: m.relevance(pop.interests))
+                                   for m in self.messages])
         for k, seg in enumerate(cfg.target.segments):
             if seg >= pop.n_segments:
                 raise ConfigError(f"target.segments[{k}]",
@@ -63,7 +64,9 @@ class InfluenceModel(mesa.Model):
         self.useful = ((pop.kind == CONSUMER) & np.isin(pop.segment, cfg.target.segments)).astype(np.uint8)
         self.consumers = np.flatnonzero(pop.kind == CONSUMER).astype(np.int64)
         self.people = market.people_per_agent(pop.kind, cfg.population.scale)
-        self.followers, self.tier, self.seed_costs = market.accounts(cfg.campaign, pop, net, self.people)
+        real = self._cached(("real followers", float(cfg.population.scale)),
+                            lambda: market.real_followers(net, self.people))
+        self.followers, self.tier, self.seed_costs = market.accounts(cfg.campaign, pop, net, self.people, real)
         self.credibility = market.credibility(pop.kind, pop.credibility, cfg.diffusion.tier_trust, self.tier)
         self.people_per_impression = float(cfg.population.scale)     # ads go to consumers
         self.launch = launch_step(cfg)
@@ -162,6 +165,13 @@ class InfluenceModel(mesa.Model):
         self.ad_count[message] += int(count)
 
     # ------------------------------------------------------------ helpers
+    def _cached(self, key, make):
+        """An array derived from the world alone, made once per world (replicas and the
+        scenarios of a comparison share `cache`); never modified in place."""
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
+
     def launch_hour_of(self, m: int) -> int:
         return int(self.state.launch[m])
 
