@@ -20,16 +20,13 @@ dropped silently; a problem in either file stops the run with the file and line.
 """
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import math
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .csvfiles import number, rows as table_rows
 from .errors import DataError
 from .kinds import BY_NAME, KIND_NAMES
 from .tiers import TIERS
@@ -53,65 +50,6 @@ class Accounts:
         return len(self.handle)
 
 
-def _open_text(path: Path, what: str):
-    """The file as text (gzip when it ends in .gz), or a DataError naming it."""
-    if path.is_dir():
-        raise DataError(f"{what} file {path} is a folder, not a file")
-    if not path.is_file():
-        raise DataError(f"{what} file not found: {path}")
-    try:
-        raw = path.read_bytes()
-        if path.suffix == ".gz":
-            raw = gzip.decompress(raw)
-        return io.StringIO(raw.decode("utf-8-sig"))
-    except (OSError, EOFError, zlib.error) as err:
-        reason = getattr(err, "strerror", None) or err
-        raise DataError(f"{what} file {path} cannot be read: {reason} (a truncated or corrupt gzip file?)"
-                        if path.suffix == ".gz" else f"{what} file {path} cannot be read: {reason}") from None
-    except UnicodeDecodeError as err:
-        raise DataError(f"{what} file {path} is not UTF-8 text ({err.reason} at byte {err.start})") from None
-
-
-def _rows(path: Path, what: str, columns: tuple[str, ...], required: tuple[str, ...]):
-    """(line number, {column: text}) for every data row; checks the header and cell counts."""
-    reader = csv.reader(_open_text(path, what))
-    header = next(reader, None)
-    while header is not None and not any(cell.strip() for cell in header):
-        header = next(reader, None)
-    if header is None:
-        raise DataError(f"{what} file {path} is empty (expected a header: {','.join(columns)})")
-    header = [h.strip().lower() for h in header]
-    unknown = [h for h in header if h not in columns]
-    missing = [c for c in required if c not in header]
-    if unknown or missing or len(set(header)) != len(header):
-        problem = (f"unknown column {unknown[0]!r}" if unknown else f"no column {missing[0]!r}" if missing
-                   else "a column named twice")
-        raise DataError(f"{what} file {path}, line 1: {problem} (columns: {', '.join(columns)}; "
-                        f"required: {', '.join(required)})")
-    count = 0
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise DataError(f"{what} file {path}, line {reader.line_num}: {len(row)} cells, expected "
-                            f"{len(header)} ({','.join(header)})")
-        count += 1
-        yield reader.line_num, {h: cell.strip() for h, cell in zip(header, row)}
-    if count == 0:
-        raise DataError(f"{what} file {path} has a header but no rows")
-
-
-def _number(text: str, where: str, name: str, integer: bool = False) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0 or (integer and value != int(value)):
-        kind = "a whole number" if integer else "a number"
-        raise DataError(f"{where}: {name} must be {kind} >= 0, got {text!r}")
-    return value
-
-
 def _topics(text: str, where: str, n_topics: int) -> list[int]:
     topics = []
     for part in text.replace("|", ";").split(";"):
@@ -127,7 +65,7 @@ def read_accounts(path: str | Path, n_topics: int) -> Accounts:
     path = Path(path)
     rows = {"handle": [], "kind": [], "followers": [], "topics": [], "fee": [], "tier": [], "line": []}
     first_line: dict[str, int] = {}
-    for line, cells in _rows(path, "accounts", ACCOUNT_COLUMNS, REQUIRED):
+    for line, cells in table_rows(path, "accounts", ACCOUNT_COLUMNS, REQUIRED):
         where = f"accounts file {path}, line {line}"
         handle, kind = cells["handle"], cells["kind"].lower()
         if not handle:
@@ -143,10 +81,10 @@ def read_accounts(path: str | Path, n_topics: int) -> Accounts:
         first_line[handle] = line
         rows["handle"].append(handle)
         rows["kind"].append(BY_NAME[kind].id)
-        rows["followers"].append(_number(cells["followers"], where, "followers", integer=True)
+        rows["followers"].append(number(cells["followers"], where, "followers", integer=True)
                                  if cells.get("followers") else math.nan)
         rows["topics"].append(_topics(cells["topics"], where, n_topics) if cells.get("topics") else None)
-        rows["fee"].append(_number(cells["fee_per_post"], where, "fee_per_post") if cells.get("fee_per_post")
+        rows["fee"].append(number(cells["fee_per_post"], where, "fee_per_post") if cells.get("fee_per_post")
                            else math.nan)
         rows["tier"].append(TIERS.index(tier) if tier else -1)
         rows["line"].append(line)
@@ -168,7 +106,7 @@ def read_follows(path: str | Path) -> Follows:
     """The follower export: `follower,followed` handles, one link per row."""
     path = Path(path)
     pairs, lines = [], []
-    for line, cells in _rows(path, "follower export", ("follower", "followed"), ("follower", "followed")):
+    for line, cells in table_rows(path, "follower export", ("follower", "followed"), ("follower", "followed")):
         if not cells["follower"] or not cells["followed"]:
             raise DataError(f"follower export {path}, line {line}: a handle is empty")
         pairs.append((cells["follower"], cells["followed"]))
