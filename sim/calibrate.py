@@ -1,198 +1,132 @@
-"""Calibration: the model's free parameters, given priors, learnt from a campaign's observed
-analytics by likelihood-free Bayesian inference (ABC-SMC, pyabc).
+"""Command line: `python -m sim.calibrate observed=analytics.csv [calibrate=default] [overrides]`.
 
-A parameter is a numeric key of the configuration (`message.interest`,
-`diffusion.relay_max.consumer`, ...) with a uniform prior [low, high]. Each particle
-sets them on a copy of the configuration and simulates the campaign on the world built
-once; its summary is the running total, period by period, of every metric the export
-measured. The distance is the mean squared difference of those running totals, each
-divided by the observed final total, so every metric weighs the same whatever its size.
-The SQLite history (pyabc's) makes a killed run resumable.
+Learns the free parameters of `calibrate.params` (uniform priors) from a campaign's
+analytics export by ABC-SMC (`sim.inference`), the campaign being the configuration the
+overrides compose (its plan, dates and market). Writes into the run folder:
+`history.db` (pyabc's; rerunning the same command continues it), `posterior.parquet`
+(the last generation's particles and weights), `calibrated.yaml` (posterior means, for
+`python -m sim.run calibration=.../calibrated.yaml`), `fig_posterior.png` (marginals)
+and `fig_predictive.png` (posterior predictive running totals, 50% and 95% bands, over the
+observed points).
 """
 from __future__ import annotations
 
-import copy
-import dataclasses
-import math
-from dataclasses import dataclass
+import logging
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
 
+import hydra
 import numpy as np
+import pandas as pd
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
 
-from .checks import validate
-from .config import Config
-from .errors import ConfigError
-from .observed import AnalyticsExport
+from .command_line import CONFIG_DIR, fail, order_arguments, precheck, to_config
+from .errors import ConfigError, DataError
+from .numba_cache import repair as repair_numba_cache
 
-# analytics metric -> how the simulation counts it per hour: ("flow", column) per-hour
-# flows, ("curve", column) cumulative curves whose hourly increase is the period's count
-SIMULATED = {"impressions": ("flow", "impressions"), "engagements": ("flow", "engagements"),
-             "reach": ("curve", "reach"), "shares": ("curve", "relayed"), "adoptions": ("curve", "adopted")}
-SECTIONS = ("message", "diffusion", "population", "network", "campaign", "timing")
+log = logging.getLogger("sim")
 
 
-@dataclass
-class Prior:
-    name: str                      # dotted configuration key
-    low: float
-    high: float
-
-    @property
-    def label(self) -> str:        # pyabc's parameter name (no dots)
-        return self.name.replace(".", "__")
+def posterior_table(history, priors) -> pd.DataFrame:
+    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    table = pd.DataFrame({p.name: frame[p.label].to_numpy() for p in priors})
+    table["weight"] = weights / weights.sum()
+    return table
 
 
-def _field(cfg: Config, name: str):
-    """(object, attribute) of a dotted key; ConfigError if it is not a numeric setting."""
-    parts = name.split(".")
-    node = cfg
-    if parts[0] not in SECTIONS:
-        raise ConfigError(f"calibrate.params.{name}", f"is not a parameter the calibration can vary (keys start "
-                          f"with one of {', '.join(SECTIONS)})")
-    for part in parts[:-1]:
-        if not dataclasses.is_dataclass(node) or not hasattr(node, part):
-            raise ConfigError(f"calibrate.params.{name}", f"is not a key of the configuration ({part!r} unknown)")
-        node = getattr(node, part)
-    last = parts[-1]
-    value = getattr(node, last, None) if dataclasses.is_dataclass(node) else None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"calibrate.params.{name}", "is not a numeric key of the configuration")
-    return node, last
+def write_calibrated(path: Path, table: pd.DataFrame, priors, observed: str) -> None:
+    means = {p.name: float(np.sum(table[p.name] * table.weight)) for p in priors}
+    lines = [f"# written by python -m sim.calibrate on {datetime.now():%Y-%m-%d %H:%M} from {observed}:",
+             "# posterior means; use with python -m sim.run calibration=<this file>"]
+    lines += [f"{name}: {value:.6g}" for name, value in means.items()]
+    path.write_text("\n".join(lines) + "\n")
 
 
-def set_parameters(cfg: Config, values: dict[str, float]) -> Config:
-    """A copy of `cfg` with the dotted keys set (whole numbers where the key is an integer)."""
-    out = copy.deepcopy(cfg)
-    for name, value in values.items():
-        node, attr = _field(out, name)
-        setattr(node, attr, int(round(value)) if isinstance(getattr(node, attr), int) else float(value))
-    return out
-
-
-def check_priors(cfg: Config, params: dict) -> list[Prior]:
-    """Uniform priors {key: [low, high]}: known numeric keys, low < high, both ends valid."""
-    if not params:
-        raise ConfigError("calibrate.params", "is empty: give at least one parameter and its [low, high] prior")
-    priors = []
-    for name, bounds in params.items():
-        key = f"calibrate.params.{name}"
-        _field(cfg, name)
-        if not isinstance(bounds, (list, tuple)) or len(bounds) != 2:
-            raise ConfigError(key, f"must be a prior [low, high], got {bounds!r}")
-        try:
-            low, high = float(bounds[0]), float(bounds[1])
-        except (TypeError, ValueError):
-            raise ConfigError(key, f"must be a prior [low, high] of numbers, got {bounds!r}") from None
-        if not (math.isfinite(low) and math.isfinite(high) and low < high):
-            raise ConfigError(key, f"needs low < high (finite), got [{bounds[0]}, {bounds[1]}]")
-        for end in (low, high):
-            try:
-                validate(set_parameters(cfg, {name: end}))
-            except ConfigError as err:
-                raise ConfigError(key, f"the prior's end {end:g} is not a valid value ({err})") from None
-        priors.append(Prior(name, low, high))
-    return priors
-
-
-def observed_totals(export: AnalyticsExport) -> dict[str, np.ndarray]:
-    """Running totals per period of each measured metric (a period not measured: nan)."""
-    return {m: _running(v) for m, v in export.counts.items()}
-
-
-def _running(per_period: np.ndarray) -> np.ndarray:
-    out = np.cumsum(np.nan_to_num(per_period))
-    return np.where(np.isnan(per_period), np.nan, out)
-
-
-def simulated_totals(result, periods: list[int], metrics) -> dict[str, np.ndarray]:
-    """The same running totals from a simulation (replicate mean), at the ends of the periods:
-    `periods[k]` is the last simulated hour of period k."""
-    from .metrics import CURVES, FLOWS
-    out = {}
-    total = len(result.messages)                      # the 'all messages' row
-    for m in metrics:
-        kind, column = SIMULATED[m]
-        if kind == "flow":
-            hourly = result.flows[:, total, :, FLOWS.index(column)].mean(axis=0)
-            cumulative = np.cumsum(hourly)
-        else:
-            cumulative = result.curves[:, total, :, CURVES.index(column)].mean(axis=0)
-        out[m] = cumulative[np.asarray(periods)]
-    return out
-
-
-def distance(simulated: dict, observed: dict) -> float:
-    """Mean squared difference of running totals, each metric over its observed final total."""
-    terms = []
-    for m, obs in observed.items():
-        ok = ~np.isnan(obs)
-        scale = max(float(obs[ok][-1]), 1.0) if ok.any() else 1.0
-        terms.append(np.mean(((simulated[m][ok] - obs[ok]) / scale) ** 2))
-    return float(np.mean(terms))
-
-
-def period_ends(cfg: Config, export: AnalyticsExport) -> list[int]:
-    """The last simulated hour of each observed period; the periods must lie inside the run."""
-    from datetime import timedelta
-
-    from .calendar import horizon, start_of
-    start, hours = start_of(cfg), horizon(cfg)
-    if export.period == "hour" and isinstance(export.index[0], int):
-        ends = list(export.index)
-    else:
-        step = timedelta(hours=1 if export.period == "hour" else 24)
-        ends = [int((moment + step - start) / timedelta(hours=1)) - 1 for moment in export.index]
-    if ends[0] < 0 or ends[-1] >= hours:
-        raise ConfigError("observed", f"{export.path}: its periods run from hour {ends[0]:,} to {ends[-1]:,} of the "
-                          f"campaign, outside the run (from {start:%Y-%m-%d %H:%M} for {hours:,} hours: "
-                          "timing.start, run.days)")
-    return ends
-
-
-def abc_model(cfg: Config, world, priors: list[Prior], ends: list[int], metrics):
-    """pyabc's model: a particle's parameters -> the simulated running totals. Each call is
-    a fresh replicate (its own random stream) of one simulation on the shared world."""
-    import itertools
-
-    from .model import InfluenceModel
-    from .results import simulate
-    calls, cache = itertools.count(), {}
-
-    def model(particle):
-        c = set_parameters(cfg, {p.name: float(particle[p.label]) for p in priors})
-        c.run.replicates, c.run.seed = 1, cfg.run.seed * 1_000_003 + next(calls)
-        m = InfluenceModel(c, world=world, cache=cache)
-        try:
-            result = simulate(c, model=m, progress=lambda line: None)
-        finally:
-            m.release()
-        return simulated_totals(result, ends, metrics)
-    return model
-
-
-def run_abc(cfg: Config, export: AnalyticsExport, priors: list[Prior], db: str, population_size: int,
-            generations: int, log=lambda line: None):
-    """ABC-SMC until `generations` populations exist in the history `db` (a new file, or the
-    history of an interrupted run, which is continued); returns pyabc's History."""
-    import os
-
-    import pyabc
-
+def predictive(cfg, export, table, priors, draws: int = 30):
+    """Running totals of `draws` posterior draws (one replicate each), per metric: draws x periods."""
+    from .inference import abc_model, period_ends
     from .population import build_world
-    ends = period_ends(cfg, export)
+    rng = np.random.default_rng(cfg.run.seed)
+    rows = rng.choice(len(table), size=draws, p=table.weight.to_numpy())
+    model = abc_model(cfg, build_world(cfg), priors, period_ends(cfg, export), list(export.counts))
+    sims = [model({p.label: table[p.name].iloc[k] for p in priors}) for k in rows]
+    return {m: np.array([s[m] for s in sims]) for m in export.counts}
+
+
+def figures(outdir: Path, table, priors, export, bands) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .figures import OKABE_ITO
+    from .inference import observed_totals
+    fig, axes = plt.subplots(1, len(priors), figsize=(4.2 * len(priors), 3.6), squeeze=False)
+    for ax, p in zip(axes[0], priors):
+        ax.hist(table[p.name], bins=20, range=(p.low, p.high), weights=table.weight, color=OKABE_ITO[0])
+        ax.set(xlabel=p.name, ylabel="posterior weight", xlim=(p.low, p.high))
+    fig.suptitle("Posterior marginals (prior: uniform over each axis)")
+    fig.tight_layout()
+    fig.savefig(outdir / "fig_posterior.png", dpi=110)
     observed = observed_totals(export)
-    prior = pyabc.Distribution(**{p.label: pyabc.RV("uniform", p.low, p.high - p.low) for p in priors})
-    model = abc_model(cfg, build_world(cfg), priors, ends, list(observed))
-    abc = pyabc.ABCSMC(model, prior, lambda x, x0: distance(x, x0), population_size=population_size,
-                       sampler=pyabc.sampler.SingleCoreSampler())
-    url = "sqlite:///" + os.path.abspath(db)
-    done = 0
-    if os.path.exists(db) and os.path.getsize(db) > 0:
-        history = pyabc.History(url)
-        done = 0 if history.max_t is None or history.max_t < 0 else history.max_t + 1
-        abc.load(url, 1)
-        log(f"resuming {db}: {done} of {generations} generations already done")
-    else:
-        abc.new(url, observed)
-    if done < generations:
-        abc.run(max_nr_populations=generations - done)
-    return pyabc.History(url)
+    fig, axes = plt.subplots(1, len(bands), figsize=(4.5 * len(bands), 3.6), squeeze=False)
+    for ax, (metric, sims) in zip(axes[0], bands.items()):
+        x = np.arange(sims.shape[1])
+        for (lo, hi), alpha in (((2.5, 97.5), 0.2), ((25, 75), 0.4)):
+            ax.fill_between(x, *np.percentile(sims, [lo, hi], axis=0), color=OKABE_ITO[0], alpha=alpha,
+                            label=f"posterior predictive {hi - lo:g}%")
+        ax.plot(x, observed[metric], "o", color="black", ms=3, label="observed")
+        ax.set(xlabel=f"{export.period} of the export", ylabel=f"{metric} (running total)")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(outdir / "fig_predictive.png", dpi=110)
+
+
+@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
+def _task(dcfg: DictConfig) -> None:
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    from .inference import check_priors, run_abc
+    from .observed import read_analytics
+    start = time.perf_counter()
+    try:
+        cfg = to_config(dcfg)
+        if not cfg.observed:
+            raise ConfigError("observed", "is required: observed=analytics.csv, the campaign's analytics export")
+        export = read_analytics(cfg.observed)
+        priors = check_priors(cfg, cfg.calibrate.params)
+        outdir = Path(HydraConfig.get().runtime.output_dir)
+        c = cfg.calibrate
+        log.info(f"calibrating {', '.join(p.name for p in priors)} to {cfg.observed} ({len(export.index)} "
+                 f"{export.period}s: {', '.join(export.counts)}); {c.generations} generations of "
+                 f"{c.population_size} particles")
+        history = run_abc(cfg, export, priors, str(outdir / "history.db"), c.population_size, c.generations,
+                          log=log.info)
+    except (ConfigError, DataError) as err:
+        fail(str(err))
+    table = posterior_table(history, priors)
+    table.to_parquet(outdir / "posterior.parquet", index=False)
+    write_calibrated(outdir / "calibrated.yaml", table, priors, cfg.observed)
+    figures(outdir, table, priors, export, predictive(cfg, export, table, priors))
+    for p in priors:
+        order = np.argsort(table[p.name].to_numpy())
+        cum = np.cumsum(table.weight.to_numpy()[order])
+        low, high = (table[p.name].to_numpy()[order][np.searchsorted(cum, q)] for q in (0.05, 0.95))
+        print(f"{p.name}: posterior mean {np.sum(table[p.name] * table.weight):.4g}, 90% interval "
+              f"{low:.4g} to {high:.4g} (prior {p.low:g} to {p.high:g})")
+    print(f"influsim: calibrated in {time.perf_counter() - start:.0f} s ({history.total_nr_simulations:,} "
+          f"simulations): {outdir / 'calibrated.yaml'}, posterior.parquet, fig_posterior.png, fig_predictive.png")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m sim.calibrate [overrides]`; `argv` (default: the command line's) lets tests run it in-process."""
+    argv = order_arguments(sys.argv[1:] if argv is None else list(argv))
+    repair_numba_cache()
+    precheck(argv)
+    sys.argv = sys.argv[:1] + argv
+    _task()
+
+
+if __name__ == "__main__":
+    main()

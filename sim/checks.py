@@ -96,6 +96,13 @@ def validate(cfg: Config) -> Config:
         _validate_campaign(f"comparison.{name}", campaign_with(cfg.campaign, overrides, f"comparison.{name}"), cfg)
     _int("score.rr_sets", cfg.score.rr_sets, 1)
     _int("score.top", cfg.score.top, 1)
+    _int("calibrate.population_size", cfg.calibrate.population_size, 2)
+    if cfg.calibrate.population_size > 100_000:
+        raise ConfigError("calibrate.population_size", f"is {cfg.calibrate.population_size:,} particles per "
+                          "generation, more than 100,000: a typo? (hundreds are usual)")
+    _int("calibrate.generations", cfg.calibrate.generations, 1)
+    if not isinstance(cfg.calibrate.params, dict):
+        raise ConfigError("calibrate.params", "must map configuration keys to priors [low, high]")
     _run(cfg.run)
     _within_the_run(cfg)
     if not cfg.run.allow_large:

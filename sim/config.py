@@ -213,6 +213,15 @@ class ScoreConfig:
 
 
 @dataclass
+class CalibrateConfig:
+    """python -m sim.calibrate: uniform priors and the ABC-SMC budget (configs/calibrate/)."""
+    name: str = "default"
+    params: dict[str, Any] = field(default_factory=dict)   # dotted key -> [low, high]
+    population_size: int = 100          # particles per generation
+    generations: int = 5                # ABC-SMC populations (a rerun continues to this many)
+
+
+@dataclass
 class RunConfig:
     seed: int = 0
     replicates: int = 20
@@ -239,8 +248,11 @@ class Config:
     timing: TimingConfig = field(default_factory=TimingConfig)
     run: RunConfig = field(default_factory=RunConfig)
     score: ScoreConfig = field(default_factory=ScoreConfig)
+    calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
     messages: dict[str, MessageConfig] = field(default_factory=dict)   # extra messages of a mix
     accounts: Optional[str] = None      # accounts.csv naming bloggers and brands (network=followers, sim.accounts)
+    observed: Optional[str] = None      # observed data (sim.calibrate: an analytics export; sim.forecast: a reshare log)
+    calibration: Optional[str] = None   # calibrated.yaml written by sim.calibrate: its values replace these keys
     comparison: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario -> campaign overrides
 
 

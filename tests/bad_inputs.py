@@ -259,6 +259,26 @@ CASES = [
     _case("collect", "collect", ["{dir}/missing_folder"], "missing_folder"),
     _case("collect", "collect", ["{dir}/a_dir"], "a_dir"),
     _case("collect", "collect", ["{dir}/a_file"], "a_file"),
+    # ---------------------------------------------------------------- sim.calibrate: observed data and priors
+    _case("calibrate", "calibrate", [], "observed: is required"),
+    _case("calibrate", "calibrate", ["observed={dir}/missing.csv"], "missing.csv"),
+    _case("calibrate", "calibrate", ["observed={dir}/analytics_unsorted.csv"], "analytics_unsorted.csv, line 3"),
+    _case("calibrate", "calibrate", ["observed={dir}/analytics_text.csv"], "analytics_text.csv, line 2"),
+    _case("calibrate", "calibrate", ["observed={dir}/analytics_nocolumn.csv"], "analytics_nocolumn.csv, line 1"),
+    _case("calibrate", "calibrate", ["observed={dir}/analytics_late.csv"], "observed:"),
+    _case("calibrate", "calibrate", ["observed={dir}/analytics.csv", "calibrate.generations=0"],
+          "calibrate.generations"),
+    _case("calibrate", "calibrate", ["observed={dir}/analytics.csv", "calibrate.population_size=1000000000"],
+          "calibrate.population_size"),
+    _case("calibrate", "calibrate", ["observed={dir}/analytics.csv", "+calibrate.params.message.interest=[0.8,0.2]"],
+          "calibrate.params.message.interest: needs low < high"),
+    _case("calibrate", "calibrate", ["observed={dir}/analytics.csv", "+calibrate.params.message.intrest=[0.1,0.2]"],
+          "calibrate.params.message.intrest"),
+    _case("calibrate", "calibrate", ["observed={dir}/analytics.csv", "+calibrate.params.message.interest=[0.1,1.5]"],
+          "calibrate.params.message.interest: the prior's end 1.5"),
+    run("file", "calibration={dir}/missing.yaml", "missing.yaml"),
+    run("file", "calibration={dir}/calibration_bad.yaml", "calibration_bad.yaml: message.intrest"),
+    run("file", "calibration={dir}/calibration_text.yaml", "calibration_text.yaml"),
 ]
 
 BAD_EDGES = "# comment\n0 1\n1 2\n2 x\n"
@@ -295,6 +315,13 @@ def make_files(folder: Path) -> Path:
         "follows_cells.csv": "follower,followed\nfan1,@anna\nfan2\n",
         "follows_empty_handle.csv": "follower,followed\n,@anna\n",
         "follows_header.csv": "source,target\nfan1,@anna\n",
+        "analytics.csv": "hour,shares\n0,3\n1,4\n",
+        "analytics_unsorted.csv": "hour,shares\n5,3\n4,4\n",
+        "analytics_text.csv": "hour,shares\n0,lots\n",
+        "analytics_nocolumn.csv": "hour\n0\n",
+        "analytics_late.csv": "date,shares\n2026-01-01,3\n",
+        "calibration_bad.yaml": "message.intrest: 0.4\n",
+        "calibration_text.yaml": "message.interest: high\n",
     }
     for name, text in files.items():
         (folder / name).write_text(text)
@@ -313,7 +340,7 @@ def argv_of(case, folder: Path, out: Path) -> list[str]:
     """The command-line arguments of a case (sim.run cases get the quick settings and `out`)."""
     cls, entry, args, expect = case
     args = [a.replace("{dir}", str(folder)) for a in args]
-    if entry in ("run", "score"):
+    if entry in ("run", "score", "calibrate"):
         keys = {a.split("=", 1)[0].lstrip("+~") for a in args}
         quick = [q for q in QUICK if q.split("=", 1)[0] not in keys]
         dirs = [] if "hydra.run.dir" in keys else [f"hydra.run.dir={out}", f"hydra.sweep.dir={out}"]

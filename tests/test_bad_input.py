@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+import sim.calibrate
 import sim.collect
 import sim.report
 import sim.run
@@ -17,7 +18,8 @@ import sim.score
 from . import bad_inputs
 from .conftest import ROOT
 
-ENTRIES = {"run": sim.run, "score": sim.score, "report": sim.report, "collect": sim.collect}
+ENTRIES = {"run": sim.run, "score": sim.score, "report": sim.report, "collect": sim.collect,
+           "calibrate": sim.calibrate}
 
 
 def one_error_line(stderr: str, expected: str) -> None:

@@ -6,7 +6,7 @@ import logging
 import numpy as np
 import pytest
 
-from sim.calibrate import check_priors, distance, run_abc, set_parameters
+from sim.inference import check_priors, distance, run_abc, set_parameters
 from sim.errors import ConfigError
 from sim.metrics import CURVES, FLOWS
 from sim.observed import AnalyticsExport
@@ -25,7 +25,7 @@ def campaign():
     truth.run.seed = 77
     r = simulate(truth, progress=lambda line: None)
     every = len(r.messages)
-    counts = {"impressions": r.flows[0, every, :, FLOWS.index("impressions")],
+    counts = {"impressions": np.diff(r.flows[0, every, :, FLOWS.index("impressions")], prepend=0),
               "shares": np.diff(r.curves[0, every, :, CURVES.index("relayed")], prepend=0),
               "adoptions": np.diff(r.curves[0, every, :, CURVES.index("adopted")], prepend=0)}
     return cfg, AnalyticsExport("hour", list(range(48)), counts, "synthetic")
@@ -76,3 +76,64 @@ def test_distance_is_zero_on_the_observation_and_scales_by_each_metric():
 def test_bad_priors_are_refused_naming_the_key(campaign, params, expected):
     with pytest.raises(ConfigError, match=expected.replace("[", r"\[").replace("]", r"\]")):
         check_priors(campaign[0], params)
+
+
+SMALL = ["population=small", "run.days=2", "calibrate=quick"]
+
+
+def hourly_export(path):
+    """An hourly export of the small market (interest 0.5, seed 77), written as a user would."""
+    cfg = compose_config("population=small", "run.days=2", "run.replicates=1")
+    truth = set_parameters(cfg, {"message.interest": 0.5})
+    truth.run.seed = 77
+    r = simulate(truth, progress=lambda line: None)
+    every = len(r.messages)
+    shares = np.diff(r.curves[0, every, :, CURVES.index("relayed")], prepend=0)
+    adoptions = np.diff(r.curves[0, every, :, CURVES.index("adopted")], prepend=0)
+    path.write_text("hour,shares,adoptions\n" + "".join(f"{h},{s:.0f},{a:.0f}\n" for h, (s, a) in
+                                                         enumerate(zip(shares, adoptions))))
+    return path
+
+
+@pytest.mark.slow
+def test_the_command_writes_its_outputs_and_a_killed_run_resumes(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    import pandas as pd
+    import yaml
+
+    from .conftest import ROOT
+    observed = hourly_export(tmp_path / "analytics.csv")
+    out = tmp_path / "cal"
+    argv = [sys.executable, "-m", "sim.calibrate", f"observed={observed}", *SMALL, "calibrate.generations=6",
+            f"hydra.run.dir={out}"]
+    first = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen = []
+    for line in first.stdout:                                        # kill it once two generations are stored
+        seen.append(line)
+        if "generation 2/6" in line:
+            first.kill()
+            break
+    first.wait(timeout=60)
+    assert any("generation 2/6" in line for line in seen) and not (out / "calibrated.yaml").exists()
+    again = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+    log = again.stdout + again.stderr
+    resumed = [line for line in log.splitlines() if "resuming" in line]
+    assert resumed and "of 6 generations already done" in resumed[0] and "generation 1/6" not in log
+    import pyabc
+    history = pyabc.History("sqlite:///" + str(out / "history.db"))
+    assert history.max_t == 5 and len(history.all_runs()) == 1
+    posterior = pd.read_parquet(out / "posterior.parquet")
+    assert list(posterior.columns) == ["message.interest", "diffusion.adoption_prob", "weight"]
+    assert posterior.weight.sum() == pytest.approx(1.0) and len(posterior) == 30
+    values = yaml.safe_load((out / "calibrated.yaml").read_text())
+    assert set(values) == {"message.interest", "diffusion.adoption_prob"}
+    assert values["message.interest"] == pytest.approx(float((posterior["message.interest"] * posterior.weight).sum()),
+                                                       rel=1e-5)
+    for name in ("fig_posterior.png", "fig_predictive.png"):
+        assert (out / name).stat().st_size > 10_000
+    cfg = compose_config(f"calibration={out / 'calibrated.yaml'}")            # sim.run accepts it as is
+    assert cfg.message.interest == pytest.approx(values["message.interest"], rel=1e-5)

@@ -127,7 +127,7 @@ def test_agents_are_views_onto_the_arrays():
 
 def test_every_config_option_composes_and_validates():
     root = Path(CONFIG_DIR)
-    groups = ["population", "network", "message", "diffusion", "campaign", "run", "experiment"]
+    groups = ["population", "network", "message", "diffusion", "campaign", "run", "experiment", "calibrate"]
     for group in groups:
         for option in sorted((root / group).glob("*.yaml")):
             overrides = [f"{group}={option.stem}"]

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 import bad_inputs  # noqa: E402
 
-MODULES = {"run": "sim.run", "score": "sim.score", "report": "sim.report", "collect": "sim.collect"}
+MODULES = {"run": "sim.run", "score": "sim.score", "report": "sim.report", "collect": "sim.collect",
+           "calibrate": "sim.calibrate"}
 
 
 def limit_memory():
