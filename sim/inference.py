@@ -189,6 +189,9 @@ class _Progress(logging.Handler):
         self.log, self.done, self.generations, self.size = log, done, generations, population_size
         self.t, self.eps = done, math.nan
 
+    def restart(self, done: int) -> None:
+        self.done, self.t, self.start = done, done, self.clock()
+
     def emit(self, record):
         text = record.getMessage()
         if text.startswith("t: ") and ", eps: " in text:
@@ -220,24 +223,25 @@ def run_abc(cfg: Config, export: AnalyticsExport, priors: list[Prior], db: str, 
     abc = pyabc.ABCSMC(model, prior, lambda x, x0: distance(x, x0), population_size=population_size,
                        sampler=pyabc.sampler.SingleCoreSampler())
     url = "sqlite:///" + os.path.abspath(db)
-    done = 0
-    if os.path.exists(db) and os.path.getsize(db) > 0:
-        history = pyabc.History(url)
-        done = 0 if history.max_t is None or history.max_t < 0 else history.max_t + 1
-        abc.load(url, 1)
-        log(f"resuming {db}: {done} of {generations} generations already done")
-    else:
-        abc.new(url, observed)
-    if done < generations:
-        logger = logging.getLogger("ABC")                # pyabc's lines feed our progress line only
-        saved = logger.handlers[:], logger.propagate, logger.level
-        logger.handlers, logger.propagate = [_Progress(log, done, generations, population_size)], False
-        logger.setLevel(logging.INFO)
-        try:
+    logger = logging.getLogger("ABC")                    # pyabc's lines feed our progress line only
+    saved = logger.handlers[:], logger.propagate, logger.level
+    logger.handlers, logger.propagate = [_Progress(log, 0, generations, population_size)], False
+    logger.setLevel(logging.INFO)
+    try:
+        done = 0
+        if os.path.exists(db) and os.path.getsize(db) > 0:
+            history = pyabc.History(url)
+            done = 0 if history.max_t is None or history.max_t < 0 else history.max_t + 1
+            abc.load(url, 1)
+            log(f"resuming {db}: {done} of {generations} generations already done")
+        else:
+            abc.new(url, observed)
+        logger.handlers[0].restart(done)
+        if done < generations:
             abc.run(max_nr_populations=generations - done)
-        finally:
-            logger.handlers, logger.propagate = saved[0], saved[1]
-            logger.setLevel(saved[2])
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
     return pyabc.History(url)
 
 
