@@ -185,3 +185,15 @@ def test_the_old_relay_cap_fails_case_8():
     [case] = quietly(8, tamper=old_cap)
     assert case.status == "FAIL"
     assert not [r.passed for r in case.rows if "beyond one degree of the seed" in r.name][0]
+
+
+def test_priors_that_exclude_the_truth_fail_case_12():
+    """A calibration whose priors sit at the top of the range (where few true values are)
+    cannot hold the truth: case 12 fails; with the right priors it passes."""
+    from sim.inference import Prior
+
+    def wrong(priors):
+        return [Prior(p.name, p.high - 0.05 * (p.high - p.low), p.high) for p in priors]
+
+    [case] = quietly(12, priors=wrong)
+    assert case.status == "FAIL" and all(r.measured < 0.5 for r in case.rows)

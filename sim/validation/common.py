@@ -30,7 +30,8 @@ class Settings:
     fast: bool = False                 # smaller populations and fewer replicates (the test-suite subset)
     data: Path | None = None           # folder with SNAP's edge lists (None or missing: cases needing them skip)
     tamper: Tamper | None = None       # called on every InfluenceModel right after it is built (tests break the model)
-    market: Config | None = None       # the default market (configs/, composed by sim.validate): cases 8-11
+    market: Config | None = None       # the default market (configs/, composed by sim.validate): cases 8-12
+    priors: Callable | None = None     # case 12: replaces the calibration's priors (tests: priors excluding the truth)
 
     def graph_path(self, name: str) -> Path | None:
         path = self.data / name if self.data is not None else None
