@@ -59,6 +59,7 @@ def run(settings: Settings) -> CaseResult:
     cfg.population.consumers, cfg.population.bloggers = 2000, 10           # population=small
     cfg.run.days, cfg.run.hours, cfg.run.replicates = 2, None, 1
     cfg.run.influencers = cfg.run.report = cfg.run.plot = False
+    cfg.campaign.channels.sponsored.macro = 0.0            # the small market has no macro account
     priors = check_priors(cfg, {"message.interest": [0.1, 1.0], "diffusion.adoption_prob": [0.05, 0.6]})
     fitted = settings.priors(priors) if settings.priors else priors            # tests: deliberately wrong priors
     rng = np.random.default_rng(12)
