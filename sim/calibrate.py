@@ -12,7 +12,6 @@ observed points).
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -23,9 +22,8 @@ import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from .command_line import CONFIG_DIR, fail, order_arguments, precheck, to_config
+from .command_line import CONFIG_DIR, fail, launch, to_config
 from .errors import ConfigError, DataError
-from .numba_cache import repair as repair_numba_cache
 
 log = logging.getLogger("sim")
 
@@ -121,11 +119,7 @@ def _task(dcfg: DictConfig) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """`python -m sim.calibrate [overrides]`; `argv` (default: the command line's) lets tests run it in-process."""
-    argv = order_arguments(sys.argv[1:] if argv is None else list(argv))
-    repair_numba_cache()
-    precheck(argv)
-    sys.argv = sys.argv[:1] + argv
-    _task()
+    launch(_task, argv)
 
 
 if __name__ == "__main__":

@@ -95,6 +95,17 @@ def _compose(overrides: list[str]):
         return compose(config_name="config", overrides=overrides, return_hydra_config=True)
 
 
+def launch(task, argv: list[str] | None) -> None:
+    """Run a Hydra entry point's task on `argv` (default: the command line's), after the
+    checks every entry point shares (numba's cache, the composed configuration)."""
+    from .numba_cache import repair
+    argv = order_arguments(sys.argv[1:] if argv is None else list(argv))
+    repair()
+    precheck(argv)
+    sys.argv = sys.argv[:1] + argv
+    task()
+
+
 def composed(*overrides: str) -> Config:
     """The configuration `python -m sim.run OVERRIDES` would run, typed and validated: the
     default market of configs/ from Python (plain `Config()` has every market mechanism off)."""

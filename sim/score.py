@@ -8,7 +8,6 @@ folder and prints the top 10 next to their follower counts and costs.
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from pathlib import Path
 
@@ -18,8 +17,7 @@ from omegaconf import DictConfig
 
 from .errors import ConfigError, DataError
 from .influencers import influence_table
-from .numba_cache import repair as repair_numba_cache
-from .command_line import CONFIG_DIR, fail, order_arguments, precheck, to_config
+from .command_line import CONFIG_DIR, fail, launch, to_config
 
 log = logging.getLogger("sim")
 
@@ -45,11 +43,7 @@ def _task(dcfg: DictConfig) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """`python -m sim.score [overrides]`; `argv` (default: the command line's) lets tests run it in-process."""
-    argv = order_arguments(sys.argv[1:] if argv is None else list(argv))
-    repair_numba_cache()
-    precheck(argv)
-    sys.argv = sys.argv[:1] + argv
-    _task()
+    launch(_task, argv)
 
 
 if __name__ == "__main__":
