@@ -15,7 +15,10 @@ NEEDS_SNAP = {3, 4, 5, 6}        # skipped (not passed) without ../shared/data/n
 
 
 def quietly(*cases, **settings):
-    return run_cases(list(cases), Settings(fast=True, data=SHARED, **settings), log=lambda line: None)
+    import matplotlib.pyplot as plt
+    results = run_cases(list(cases), Settings(fast=True, data=SHARED, **settings), log=lambda line: None)
+    plt.close("all")                     # each case draws a figure the report would have saved and closed
+    return results
 
 
 def test_fast_suite_passes_and_writes_its_report(tmp_path, capsys):
