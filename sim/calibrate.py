@@ -85,7 +85,7 @@ def figures(outdir: Path, table, priors, export, bands) -> None:
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def _task(dcfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    from .inference import check_priors, run_abc
+    from .inference import check_priors, run_abc, weighted_interval
     from .observed import read_analytics
     start = time.perf_counter()
     try:
@@ -108,9 +108,7 @@ def _task(dcfg: DictConfig) -> None:
     write_calibrated(outdir / "calibrated.yaml", table, priors, cfg.observed)
     figures(outdir, table, priors, export, predictive(cfg, export, table, priors))
     for p in priors:
-        order = np.argsort(table[p.name].to_numpy())
-        cum = np.cumsum(table.weight.to_numpy()[order])
-        low, high = (table[p.name].to_numpy()[order][np.searchsorted(cum, q)] for q in (0.05, 0.95))
+        low, high = weighted_interval(table[p.name], table.weight)
         print(f"{p.name}: posterior mean {np.sum(table[p.name] * table.weight):.4g}, 90% interval "
               f"{low:.4g} to {high:.4g} (prior {p.low:g} to {p.high:g})")
     print(f"influsim: calibrated in {time.perf_counter() - start:.0f} s ({history.total_nr_simulations:,} "

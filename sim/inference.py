@@ -105,6 +105,18 @@ def check_priors(cfg: Config, params: dict) -> list[Prior]:
     return priors
 
 
+def weighted_interval(values, weights, level: float = 0.9) -> tuple[float, float]:
+    """The central `level` interval of weighted draws (posterior particles): their weighted
+    (1 - level) / 2 and (1 + level) / 2 quantiles."""
+    values = np.asarray(values, dtype=np.float64)
+    order = np.argsort(values)
+    cumulative = np.cumsum(np.asarray(weights, dtype=np.float64)[order])
+    cumulative /= cumulative[-1]
+    tail = (1.0 - level) / 2.0
+    at = np.minimum(np.searchsorted(cumulative, [tail, 1.0 - tail]), values.size - 1)
+    return float(values[order][at[0]]), float(values[order][at[1]])
+
+
 def observed_totals(export: AnalyticsExport) -> dict[str, np.ndarray]:
     """Running totals per period of each measured metric (a period not measured: nan)."""
     return {m: _running(v) for m, v in export.counts.items()}

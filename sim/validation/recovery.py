@@ -40,11 +40,9 @@ def synthetic_export(cfg, truth: dict, seed: int):
 
 
 def interval90(history, label):
+    from ..inference import weighted_interval
     frame, w = history.get_distribution(m=0, t=history.max_t)
-    x = frame[label].to_numpy()
-    order = np.argsort(x)
-    cumulative = np.cumsum(w[order]) / w.sum()
-    return x[order][np.searchsorted(cumulative, 0.05)], x[order][min(np.searchsorted(cumulative, 0.95), x.size - 1)]
+    return weighted_interval(frame[label].to_numpy(), w)
 
 
 def run(settings: Settings) -> CaseResult:
