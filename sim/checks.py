@@ -103,11 +103,27 @@ def validate(cfg: Config) -> Config:
     _int("calibrate.generations", cfg.calibrate.generations, 1)
     if not isinstance(cfg.calibrate.params, dict):
         raise ConfigError("calibrate.params", "must map configuration keys to priors [low, high]")
+    _forecast(cfg.forecast)
     _run(cfg.run)
     _within_the_run(cfg)
     if not cfg.run.allow_large:
         check_resources(cfg)
     return cfg
+
+
+def _forecast(f) -> None:
+    _int("forecast.at_hours", f.at_hours, 1)
+    _int("forecast.draws", f.draws, 1)
+    _int("forecast.accept", f.accept, 1)
+    if f.accept > f.draws:
+        raise ConfigError("forecast.accept", f"is {f.accept:,}, more than the {f.draws:,} draws (forecast.draws)")
+    _int("forecast.replicates", f.replicates, 2)
+    _int("forecast.boost_hours", f.boost_hours, 1)
+    for key in ("add_budget", "add_wave"):
+        if _number(f"forecast.{key}", getattr(f, key)) < 0:
+            raise ConfigError(f"forecast.{key}", f"must be euros >= 0, got {getattr(f, key)!r}")
+    if not isinstance(f.params, dict):
+        raise ConfigError("forecast.params", "must map configuration keys to priors [low, high]")
 
 
 def _population(p) -> None:

@@ -222,6 +222,22 @@ class CalibrateConfig:
 
 
 @dataclass
+class ForecastConfig:
+    """python -m sim.forecast: the observed hours, what is learnt from them and the what-ifs
+    (configs/forecast/)."""
+    name: str = "default"
+    at_hours: int = 3                   # hours of the reshare log the forecast conditions on
+    baseline: bool = False              # also print SEISMIC's forecast (Zhao et al. 2015)
+    params: dict[str, Any] = field(default_factory=dict)   # dotted key -> [low, high], learnt from those hours
+    draws: int = 400                    # parameter sets drawn from the priors ...
+    accept: int = 40                    # ... of which the nearest to the first hours are kept
+    replicates: int = 200               # continuations of the cascade (per plan)
+    add_budget: float = 0.0             # what-if: euros of ads (campaign.cpm) over boost_hours from at_hours
+    boost_hours: int = 24
+    add_wave: float = 0.0               # what-if: euros of sponsored posts at at_hours, most followers first
+
+
+@dataclass
 class RunConfig:
     seed: int = 0
     replicates: int = 20
@@ -249,6 +265,7 @@ class Config:
     run: RunConfig = field(default_factory=RunConfig)
     score: ScoreConfig = field(default_factory=ScoreConfig)
     calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
+    forecast: ForecastConfig = field(default_factory=ForecastConfig)
     messages: dict[str, MessageConfig] = field(default_factory=dict)   # extra messages of a mix
     accounts: Optional[str] = None      # accounts.csv naming bloggers and brands (network=followers, sim.accounts)
     observed: Optional[str] = None      # observed data (sim.calibrate: an analytics export; sim.forecast: a reshare log)

@@ -42,21 +42,21 @@ class Prior:
         return self.name.replace(".", "__")
 
 
-def _field(cfg: Config, name: str):
+def _field(cfg: Config, name: str, where: str = "calibrate.params"):
     """(object, attribute) of a dotted key; ConfigError if it is not a numeric setting."""
     parts = name.split(".")
     node = cfg
     if parts[0] not in SECTIONS:
-        raise ConfigError(f"calibrate.params.{name}", f"is not a parameter the calibration can vary (keys start "
+        raise ConfigError(f"{where}.{name}", f"is not a parameter the calibration can vary (keys start "
                           f"with one of {', '.join(SECTIONS)})")
     for part in parts[:-1]:
         if not dataclasses.is_dataclass(node) or not hasattr(node, part):
-            raise ConfigError(f"calibrate.params.{name}", f"is not a key of the configuration ({part!r} unknown)")
+            raise ConfigError(f"{where}.{name}", f"is not a key of the configuration ({part!r} unknown)")
         node = getattr(node, part)
     last = parts[-1]
     value = getattr(node, last, None) if dataclasses.is_dataclass(node) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"calibrate.params.{name}", "is not a numeric key of the configuration")
+        raise ConfigError(f"{where}.{name}", "is not a numeric key of the configuration")
     return node, last
 
 
@@ -79,15 +79,16 @@ def flat_params(params: dict, prefix: str = "") -> dict:
     return out
 
 
-def check_priors(cfg: Config, params: dict) -> list[Prior]:
-    """Uniform priors {key: [low, high]}: known numeric keys, low < high, both ends valid."""
+def check_priors(cfg: Config, params: dict, where: str = "calibrate.params") -> list[Prior]:
+    """Uniform priors {key: [low, high]}: known numeric keys, low < high, both ends valid;
+    `where` names the configuration entry in errors."""
     params = flat_params(params)
     if not params:
-        raise ConfigError("calibrate.params", "is empty: give at least one parameter and its [low, high] prior")
+        raise ConfigError(where, "is empty: give at least one parameter and its [low, high] prior")
     priors = []
     for name, bounds in params.items():
-        key = f"calibrate.params.{name}"
-        _field(cfg, name)
+        key = f"{where}.{name}"
+        _field(cfg, name, where)
         if not isinstance(bounds, (list, tuple)) or len(bounds) != 2:
             raise ConfigError(key, f"must be a prior [low, high], got {bounds!r}")
         try:
