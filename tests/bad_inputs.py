@@ -276,6 +276,25 @@ CASES = [
           "calibrate.params.message.intrest"),
     _case("calibrate", "calibrate", ["observed={dir}/analytics.csv", "+calibrate.params.message.interest=[0.1,1.5]"],
           "calibrate.params.message.interest: the prior's end 1.5"),
+    # ---------------------------------------------------------------- sim.forecast: the reshare log and its settings
+    _case("forecast", "forecast", [], "observed: is required"),
+    _case("forecast", "forecast", ["observed={dir}/missing.csv"], "missing.csv"),
+    _case("forecast", "forecast", ["observed={dir}/reshares_unsorted.csv"], "reshares_unsorted.csv, line 4"),
+    _case("forecast", "forecast", ["observed={dir}/reshares_negative.csv"], "reshares_negative.csv, line 3"),
+    _case("forecast", "forecast", ["observed={dir}/reshares_first.csv"], "reshares_first.csv, line 2"),
+    _case("forecast", "forecast", ["observed={dir}/reshares_nocolumn.csv"], "reshares_nocolumn.csv"),
+    _case("forecast", "forecast", ["observed={dir}/reshares_text.csv"], "reshares_text.csv, line 3"),
+    _case("forecast", "forecast", ["observed={dir}/reshares_mixed.csv"], "reshares_mixed.csv, line 3"),
+    _case("forecast", "forecast", ["observed={dir}/reshares.csv", "forecast.at_hours=5"],
+          "forecast.at_hours: is 5 hours, beyond the data"),
+    _case("forecast", "forecast", ["observed={dir}/reshares.csv", "forecast.at_hours=0"], "forecast.at_hours"),
+    _case("forecast", "forecast", ["observed={dir}/reshares.csv", "forecast.at_hours=1.5"], "forecast.at_hours"),
+    _case("forecast", "forecast", ["observed={dir}/reshares.csv", "forecast.accept=500"], "forecast.accept"),
+    _case("forecast", "forecast", ["observed={dir}/reshares.csv", "forecast.add_budget=-5"], "forecast.add_budget"),
+    _case("forecast", "forecast", ["observed={dir}/reshares.csv", "+forecast.params.message.interest=[0.8,0.2]"],
+          "forecast.params.message.interest: needs low < high"),
+    _case("forecast", "forecast", ["observed={dir}/reshares.csv", "+forecast.params.message.intrest=[0.1,0.2]"],
+          "forecast.params.message.intrest"),
     run("file", "calibration={dir}/missing.yaml", "missing.yaml"),
     run("file", "calibration={dir}/calibration_bad.yaml", "calibration_bad.yaml: message.intrest"),
     run("file", "calibration={dir}/calibration_text.yaml", "calibration_text.yaml"),
@@ -320,6 +339,13 @@ def make_files(folder: Path) -> Path:
         "analytics_text.csv": "hour,shares\n0,lots\n",
         "analytics_nocolumn.csv": "hour\n0\n",
         "analytics_late.csv": "date,shares\n2026-01-01,3\n",
+        "reshares.csv": "time,followers\n0,900\n40,20\n7200,35\n",
+        "reshares_unsorted.csv": "time,followers\n0,900\n400,20\n100,35\n",
+        "reshares_negative.csv": "time,followers\n0,900\n-5,20\n",
+        "reshares_first.csv": "time,followers\n30,900\n40,20\n",
+        "reshares_nocolumn.csv": "time,handle\n0,@anna\n40,@fan\n",
+        "reshares_text.csv": "time,followers\n0,900\n40,many\n",
+        "reshares_mixed.csv": "time,followers\n2027-03-01 08:00:00,900\n40,20\n",
         "calibration_bad.yaml": "message.intrest: 0.4\n",
         "calibration_text.yaml": "message.interest: high\n",
     }
@@ -340,7 +366,7 @@ def argv_of(case, folder: Path, out: Path) -> list[str]:
     """The command-line arguments of a case (sim.run cases get the quick settings and `out`)."""
     cls, entry, args, expect = case
     args = [a.replace("{dir}", str(folder)) for a in args]
-    if entry in ("run", "score", "calibrate"):
+    if entry in ("run", "score", "calibrate", "forecast"):
         keys = {a.split("=", 1)[0].lstrip("+~") for a in args}
         quick = [q for q in QUICK if q.split("=", 1)[0] not in keys]
         dirs = [] if "hydra.run.dir" in keys else [f"hydra.run.dir={out}", f"hydra.sweep.dir={out}"]

@@ -11,6 +11,7 @@ import pytest
 
 import sim.calibrate
 import sim.collect
+import sim.forecast
 import sim.report
 import sim.run
 import sim.score
@@ -19,7 +20,7 @@ from . import bad_inputs
 from .conftest import ROOT
 
 ENTRIES = {"run": sim.run, "score": sim.score, "report": sim.report, "collect": sim.collect,
-           "calibrate": sim.calibrate}
+           "calibrate": sim.calibrate, "forecast": sim.forecast}
 
 
 def one_error_line(stderr: str, expected: str) -> None:
