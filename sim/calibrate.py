@@ -5,9 +5,9 @@ analytics export by ABC-SMC (`sim.inference`), the campaign being the configurat
 overrides compose (its plan, dates and market). Writes into the run folder:
 `history.db` (pyabc's; rerunning the same command continues it), `posterior.parquet`
 (the last generation's particles and weights), `calibrated.yaml` (posterior means, for
-`python -m sim.run calibration=.../calibrated.yaml`), `fig_posterior.png` (marginals)
-and `fig_predictive.png` (posterior predictive running totals, 50% and 95% bands, over the
-observed points).
+`python -m sim.run calibration=.../calibrated.yaml`), and `report.html` / `report.pdf`
+with `fig_posterior.png` (marginals) and `fig_predictive.png` (posterior predictive
+running totals, 50% and 95% bands, over the observed points).
 """
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ def predictive(cfg, export, table, priors, draws: int = 30):
     return {m: np.array([s[m] for s in sims]) for m in export.counts}
 
 
-def figures(outdir: Path, table, priors, export, bands) -> None:
+def figures(table, priors, export, bands) -> list:
+    """(name, title, caption, figure) of the posterior marginals and the predictive bands."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -67,7 +68,8 @@ def figures(outdir: Path, table, priors, export, bands) -> None:
         ax.set(xlabel=p.name, ylabel="posterior weight", xlim=(p.low, p.high))
     fig.suptitle("Posterior marginals (prior: uniform over each axis)")
     fig.tight_layout()
-    fig.savefig(outdir / "fig_posterior.png", dpi=110)
+    out = [("posterior", "What the data say about each parameter", "Weighted particles of the last ABC-SMC "
+            "generation; each axis spans the parameter's uniform prior.", fig)]
     observed = observed_totals(export)
     fig, axes = plt.subplots(1, len(bands), figsize=(4.5 * len(bands), 3.6), squeeze=False)
     for ax, (metric, sims) in zip(axes[0], bands.items()):
@@ -79,13 +81,53 @@ def figures(outdir: Path, table, priors, export, bands) -> None:
         ax.set(xlabel=f"{export.period} of the export", ylabel=f"{metric} (running total)")
         ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(outdir / "fig_predictive.png", dpi=110)
+    out.append(("predictive", "The calibrated model against the observed campaign", f"Running totals of "
+                f"{sims.shape[0]} simulations, each from a posterior draw: 50% and 95% bands; dots: the export.", fig))
+    return out
+
+
+def band_coverage(export, bands) -> tuple[int, int]:
+    """(observed points inside the 95% predictive band, observed points)."""
+    from .inference import observed_totals
+    inside = total = 0
+    for metric, obs in observed_totals(export).items():
+        low, high = np.percentile(bands[metric], [2.5, 97.5], axis=0)
+        ok = ~np.isnan(obs)
+        inside += int(np.sum((obs[ok] >= low[ok]) & (obs[ok] <= high[ok])))
+        total += int(ok.sum())
+    return inside, total
+
+
+def summary_table(table, priors) -> pd.DataFrame:
+    from .inference import weighted_interval
+    rows = []
+    for p in priors:
+        low, high = weighted_interval(table[p.name], table.weight)
+        rows.append((p.name, float(np.sum(table[p.name] * table.weight)), low, high, p.low, p.high))
+    return pd.DataFrame(rows, columns=["parameter", "posterior mean", "90% interval from", "90% interval to",
+                                       "prior from", "prior to"])
+
+
+def write_report(outdir: Path, cfg, export, params: pd.DataFrame, pages: list, bands, simulations: int) -> str:
+    """report.html / report.pdf of the calibration; returns its headline."""
+    from .report import Report, hydra_files, write_report as write_page
+    inside, total = band_coverage(export, bands)
+    means = "; ".join(f"{r['parameter']} {r['posterior mean']:.3g} (90% interval {r['90% interval from']:.3g} to "
+                      f"{r['90% interval to']:.3g})" for _, r in params.iterrows())
+    headline = (f"Calibrated to {Path(cfg.observed).name} ({len(export.index)} {export.period}s of "
+                f"{', '.join(export.counts)}) with {simulations:,} simulations: {means}. The 95% posterior predictive "
+                f"band holds {inside} of the {total} observed running totals.")
+    rep = Report(outdir, "calibration", headline=headline, figures=pages, table=params,
+                 table_title="Posterior (uniform priors; weighted particles of the last generation)")
+    rep.config, rep.command = hydra_files(outdir, entry="sim.calibrate")
+    write_page(rep)
+    return headline
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def _task(dcfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    from .inference import check_priors, run_abc, weighted_interval
+    from .inference import check_priors, run_abc
     from .observed import read_analytics
     start = time.perf_counter()
     try:
@@ -106,13 +148,17 @@ def _task(dcfg: DictConfig) -> None:
     table = posterior_table(history, priors)
     table.to_parquet(outdir / "posterior.parquet", index=False)
     write_calibrated(outdir / "calibrated.yaml", table, priors, cfg.observed)
-    figures(outdir, table, priors, export, predictive(cfg, export, table, priors))
-    for p in priors:
-        low, high = weighted_interval(table[p.name], table.weight)
-        print(f"{p.name}: posterior mean {np.sum(table[p.name] * table.weight):.4g}, 90% interval "
-              f"{low:.4g} to {high:.4g} (prior {p.low:g} to {p.high:g})")
+    bands = predictive(cfg, export, table, priors)
+    params = summary_table(table, priors)
+    headline = write_report(outdir, cfg, export, params, figures(table, priors, export, bands), bands,
+                            history.total_nr_simulations)
+    for _, r in params.iterrows():
+        print(f"{r['parameter']}: posterior mean {r['posterior mean']:.4g}, 90% interval {r['90% interval from']:.4g} "
+              f"to {r['90% interval to']:.4g} (prior {r['prior from']:g} to {r['prior to']:g})")
+    print(headline.split(". ")[-1])
     print(f"influsim: calibrated in {time.perf_counter() - start:.0f} s ({history.total_nr_simulations:,} "
-          f"simulations): {outdir / 'calibrated.yaml'}, posterior.parquet, fig_posterior.png, fig_predictive.png")
+          f"simulations): {outdir / 'calibrated.yaml'}, posterior.parquet, report.html (fig_posterior.png, "
+          "fig_predictive.png)")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,7 +5,7 @@ Forecasts a running post's final reshares, reach and adoptions from the first
 continue the observed cascade on the world, price the what-ifs on the same random
 numbers), with SEISMIC's point forecast (`sim.seismic`) beside it. Writes into the run
 folder `forecast.json` (README, "Calibrate and forecast"), `forecast_runs.parquet` (one row
-per replicate and plan) and `fig_forecast.png`.
+per replicate and plan) and `report.html` / `report.pdf` with `fig_forecast.png`.
 """
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def run_forecast(cfg, events, outdir: Path) -> dict:
     table = _runs_table(runs, sets)
     table.to_parquet(outdir / "forecast_runs.parquet", index=False)
     summary = _summary(cfg, events, seen, runs, sets, priors, horizon(cfg))
-    _figure(outdir / "fig_forecast.png", runs, observed, summary)
+    _report(outdir, summary, _figure(runs, observed, summary))
     return summary
 
 
@@ -106,7 +106,7 @@ def _summary(cfg, events, seen, runs, sets, priors, hours) -> dict:
     return out
 
 
-def _figure(path: Path, runs, observed: np.ndarray, summary: dict) -> None:
+def _figure(runs, observed: np.ndarray, summary: dict):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -132,8 +132,29 @@ def _figure(path: Path, runs, observed: np.ndarray, summary: dict) -> None:
            title=f"Forecast of {Path(summary['observed']).name} from its first {summary['at_hours']} hours")
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return fig
+
+
+def _report(outdir: Path, s: dict, fig) -> None:
+    """report.html / report.pdf: the forecast, the what-ifs, the figure."""
+    from .report import Report, hydra_files, write_report
+    rows = [(s["plan"], np.nan, s["final_reshares"]["median"], *s["final_reshares"]["interval_80"],
+             *s["final_reshares"]["interval_95"], np.nan, np.nan, np.nan)]
+    for w in s["what_if"]:
+        f, d = w["final_reshares"], w["difference"]
+        rows.append((w["plan"], w["spent_eur"], f["median"], *f["interval_80"], *f["interval_95"], d["mean"],
+                     *d["ci95"]))
+    table = pd.DataFrame(rows, columns=["plan", "extra EUR spent", "median reshares", "80% from", "80% to", "95% from",
+                                        "95% to", "paired difference", "difference 95% from", "difference 95% to"])
+    lines = report_lines(s, True)
+    rep = Report(outdir, "forecast", headline=" ".join(x.strip() for x in lines[:3]), table=table,
+                 table_title="Final reshares per plan (percentiles of the runs; paired differences on the same "
+                             "parameter sets and random numbers)",
+                 figures=[("forecast", "Reshares: observed and forecast", f"Running total of reshares: the log's "
+                           f"first {s['at_hours']} hours (dots) and {s['replicates']} continuations per plan "
+                           "(median, 80% and 95% bands of the plan as it is; medians of the what-ifs).", fig)])
+    rep.config, rep.command = hydra_files(outdir, entry="sim.forecast")
+    write_report(rep)
 
 
 def _interval_text(s: dict) -> str:
@@ -177,7 +198,7 @@ def _task(dcfg: DictConfig) -> None:
     (outdir / "forecast.json").write_text(json.dumps(summary, indent=2) + "\n")
     print("\n".join(report_lines(summary, cfg.forecast.baseline)))
     print(f"influsim: forecast in {time.perf_counter() - start:.0f} s: {outdir / 'forecast.json'}, "
-          "forecast_runs.parquet, fig_forecast.png")
+          "forecast_runs.parquet, report.html (fig_forecast.png)")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -105,14 +105,14 @@ def completeness(folder: Path, kind: str, partial: bool | None) -> str:
             "shows the files that were written before it stopped.")
 
 
-def _hydra_files(folder: Path, fallback: dict | None = None):
-    """The composed config and command Hydra saved; for runs made from Python, the config
-    stored in summary.json."""
+def hydra_files(folder: Path, fallback: dict | None = None, entry: str = "sim.run"):
+    """The composed config and command (`python -m <entry> ...`) Hydra saved; for runs made
+    from Python, the config stored in summary.json."""
     config = (folder / ".hydra" / "config.yaml")
     overrides = folder / ".hydra" / "overrides.yaml"
     if config.exists():
         ov = read_yaml(overrides) if overrides.exists() else []
-        return config.read_text(), "python -m sim.run " + " ".join(str(o) for o in ov or [])
+        return config.read_text(), f"python -m {entry} " + " ".join(str(o) for o in ov or [])
     return (yaml.safe_dump(fallback, sort_keys=False) if fallback else "",
             "(run from Python: sim.run.run_scenario; the configuration below is complete)")
 
@@ -181,7 +181,7 @@ def run_report(folder: Path) -> Report:
     rep.table = pd.DataFrame(rows, columns=["metric", "mean", "ci95_low", "ci95_high"])
     rep.table_title = "Metrics (mean and 95% interval over replicates; people and euros)"
     _tiers(rep, folder)
-    rep.config, rep.command = _hydra_files(folder, s.get("config"))
+    rep.config, rep.command = hydra_files(folder, s.get("config"))
     return rep
 
 
@@ -222,7 +222,7 @@ def comparison_report(folder: Path) -> Report:
     rep.table = ranked[list(COMPARISON_COLUMNS[:10]) + ["cost_per_useful_contact_mean"] + list(KPI_COLUMNS)]
     rep.table_title = "Strategies ranked by useful reach (means; 95% interval of useful reach)"
     first = read_json(folder / best.scenario / "summary.json").get("config")
-    rep.config, rep.command = _hydra_files(folder, first)
+    rep.config, rep.command = hydra_files(folder, first)
     return rep
 
 

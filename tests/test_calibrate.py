@@ -135,5 +135,15 @@ def test_the_command_writes_its_outputs_and_a_killed_run_resumes(tmp_path):
                                                        rel=1e-5)
     for name in ("fig_posterior.png", "fig_predictive.png"):
         assert (out / name).stat().st_size > 10_000
+    page = (out / "report.html").read_text()
+    assert "posterior predictive band holds" in page and "message.interest" in page and page.count("<img") == 2
     cfg = compose_config(f"calibration={out / 'calibrated.yaml'}")            # sim.run accepts it as is
     assert cfg.message.interest == pytest.approx(values["message.interest"], rel=1e-5)
+
+
+def test_band_coverage_counts_the_observed_points_inside_the_95_percent_band():
+    from sim.calibrate import band_coverage
+    draws = np.tile(np.arange(1001.0)[:, None], (1, 4))                  # 1,001 draws 0..1000 at each of 4 periods
+    export = AnalyticsExport("hour", [0, 1, 2, 3], {"shares": np.array([10.0, 30.0, np.nan, 5.0])}, "x")
+    # running totals 10, 40, nan, 45: the band is [25, 975] at every period, so 40 and 45 are in, 10 is out
+    assert band_coverage(export, {"shares": draws}) == (2, 3)

@@ -157,4 +157,6 @@ def test_the_forecast_command_writes_a_file_consistent_with_its_runs(tmp_path, c
     assert planned.min() >= summary["observed_reshares_at_hours"]              # the observed reshares are kept
     assert summary["baseline"]["final_reshares"] > summary["observed_reshares_at_hours"]
     assert (out / "fig_forecast.png").stat().st_size > 10_000
+    page = (out / "report.html").read_text()
+    assert "influsim:" in page and "SEISMIC" in page and page.count("<img") == 1 and "paired difference" in page
     read_event_log(log_path)                                                    # the example is a valid log
