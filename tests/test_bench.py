@@ -20,6 +20,8 @@ def test_bench_script_runs_on_a_tiny_graph():
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "| CyNetDiff" in proc.stdout and "naive Mesa" in proc.stdout and "ns/exposure" in proc.stdout
     assert "warm-cache start" in proc.stdout
+    loops = [line for line in proc.stdout.splitlines() if line.startswith(("| calibration", "| forecast"))]
+    assert len(loops) == 3 and all(float(line.split("|")[-2].replace(",", "")) > 0 for line in loops)
 
 
 def test_ic_kernel_matches_the_exact_expectation_and_ignores_thread_count():

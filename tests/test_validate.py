@@ -200,3 +200,13 @@ def test_priors_that_exclude_the_truth_fail_case_12():
 
     [case] = quietly(12, priors=wrong)
     assert case.status == "FAIL" and all(r.measured < 0.5 for r in case.rows)
+
+
+def test_a_forecast_that_stops_at_the_observed_hours_fails_case_13(monkeypatch):
+    """If the model never relays on its own after H (the hold is not lifted), influsim's
+    forecast is the count so far: it loses to SEISMIC and its intervals miss the truth."""
+    from sim.cascade import RelaysHeld
+    monkeypatch.setattr(RelaysHeld, "apply", lambda self, model, t: None)
+    [case] = quietly(13)
+    assert case.status == "FAIL"
+    assert not [r.passed for r in case.rows if r.name.startswith("H=1: median")][0]

@@ -6,7 +6,8 @@ NDlib and a naive Mesa model, on the same Barabasi-Albert graphs, seeds and p.
 
 Mean cascade sizes are checked to agree (within Monte Carlo error) before any speed is
 printed. Throughput is links examined per second: the out-links of every reached node,
-as CyNetDiff counts them. Prints tables; asserts nothing about speed.
+as CyNetDiff counts them. The last tables: simulations per second of the inference loops
+(experiments/bench/inference_loop.py). Prints tables; asserts nothing about speed.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from numba import njit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sim.ic import independent_cascade  # noqa: E402
 from sim.network import Network  # noqa: E402
@@ -322,6 +324,9 @@ def main(argv=None):
         t, _, exposures = full_model(net, seeds_for(net), 0.05, 4, cores)
         per = t / exposures.size
         print(f"| {n:>9,} | {exposures.mean():19,.0f} | {per:11.3f} | {per / max(exposures.mean(), 1) * 1e9:11.1f} |")
+    print()
+    import inference_loop
+    inference_loop.table(args.tiny)
     cold, warm = start_times()
     print()
     print(f"JIT compile of the IC kernel, cold cache (import + compile + first call): {cold:.2f} s; "
