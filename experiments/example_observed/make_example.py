@@ -7,7 +7,11 @@ the truth: a campaign's daily analytics export (analytics.csv) and one post's re
 
 The campaign is the default market and plan (configs/); the truth, written in the file's
 first comment line, is message.interest 0.45, message.half_life_hours 18,
-diffusion.relay_max.consumer 0.12 and diffusion.adoption_prob 0.25; one replicate, seed 2027.
+diffusion.relay_max.consumer 0.12 and diffusion.adoption_prob 0.25; one replicate on the
+default world (the world of run.seed 0, which the calibration builds too) with the random
+stream of run.seed 2027, so that the truth is a point of the model the calibration fits.
+A row is a calendar date (local midnight to midnight, as analytics tools count), so the
+first covers the campaign's hours from 08:00; the last, partial date is left out.
 
 The reshare log is a post by the blogger with most followers in the default world at one
 account per agent (population.scale=1, as sim.forecast simulates it), with the truth
@@ -16,6 +20,7 @@ RESHARE_TRUTH; the first replicate from 2027 on whose cascade has at least 100 r
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -34,21 +39,23 @@ TRUTH = {"message.interest": 0.45, "message.half_life_hours": 18.0, "diffusion.r
 
 
 def write(folder: Path = HERE) -> Path:
+    from sim.population import build_world
+    world = build_world(composed())                 # the default world, which a calibration simulates on
     cfg = set_parameters(composed("run.replicates=1", "run.seed=2027"), TRUTH)
-    result = simulate(cfg, progress=lambda line: None)
+    result = simulate(cfg, world=world, progress=lambda line: None)
     every = len(result.messages)
     hourly = {m: np.diff(result.flows[0, every, :, FLOWS.index(m)], prepend=0.0) for m in ("impressions", "engagements")}
     for metric, column in (("reach", "reach"), ("shares", "relayed"), ("adoptions", "adopted")):
         hourly[metric] = np.diff(result.curves[0, every, :, CURVES.index(column)], prepend=0.0)
-    days = result.hours // 24
+    moments = [result.start + timedelta(hours=h) for h in range(result.hours)]
+    dates = sorted({m.date() for m in moments if m.date() < (moments[-1] + timedelta(hours=1)).date()})
     path = folder / "analytics.csv"
     lines = ["date,impressions,reach,engagements,shares,adoptions"]
-    for d in range(days):
-        day = (result.start.date().toordinal() + d)
-        date = type(result.start.date()).fromordinal(day).isoformat()
-        cells = [f"{hourly[m][24 * d:24 * d + 24].sum():.0f}" for m in ("impressions", "reach", "engagements",
-                                                                         "shares", "adoptions")]
-        lines.append(",".join([date] + cells))
+    for date in dates:
+        hours = [h for h, m in enumerate(moments) if m.date() == date]
+        cells = [f"{hourly[m][hours].sum():.0f}" for m in ("impressions", "reach", "engagements", "shares",
+                                                            "adoptions")]
+        lines.append(",".join([date.isoformat()] + cells))
     path.write_text("\n".join(lines) + "\n")
     return path
 
