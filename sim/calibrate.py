@@ -6,8 +6,9 @@ overrides compose (its plan, dates and market). Writes into the run folder:
 `history.db` (pyabc's; rerunning the same command continues it), `posterior.parquet`
 (the last generation's particles and weights), `calibrated.yaml` (posterior means, for
 `python -m sim.run calibration=.../calibrated.yaml`), and `report.html` / `report.pdf`
-with `fig_posterior.png` (marginals) and `fig_predictive.png` (posterior predictive
-running totals, 50% and 95% bands, over the observed points).
+with `fig_posterior.png` (marginals), `fig_pairs.png` (pairs of parameters) and
+`fig_predictive.png` (posterior predictive running totals, 50% and 95% bands, over the
+observed points).
 """
 from __future__ import annotations
 
@@ -70,6 +71,10 @@ def figures(table, priors, export, bands) -> list:
     fig.tight_layout()
     out = [("posterior", "What the data say about each parameter", "Weighted particles of the last ABC-SMC "
             "generation; each axis spans the parameter's uniform prior.", fig)]
+    if len(priors) > 1:
+        out.append(("pairs", "Which parameters trade off against each other", "Each pair of parameters: the last "
+                    "generation's particles, the area of a dot proportional to its weight; axes span the priors.",
+                    pairs_figure(table, priors)))
     observed = observed_totals(export)
     fig, axes = plt.subplots(1, len(bands), figsize=(4.5 * len(bands), 3.6), squeeze=False)
     for ax, (metric, sims) in zip(axes[0], bands.items()):
@@ -84,6 +89,30 @@ def figures(table, priors, export, bands) -> list:
     out.append(("predictive", "The calibrated model against the observed campaign", f"Running totals of "
                 f"{sims.shape[0]} simulations, each from a posterior draw: 50% and 95% bands; dots: the export.", fig))
     return out
+
+
+def pairs_figure(table, priors):
+    """The posterior's pairs: one scatter of weighted particles per pair of parameters."""
+    import matplotlib.pyplot as plt
+
+    from .figures import OKABE_ITO
+    k = len(priors)
+    fig, axes = plt.subplots(k - 1, k - 1, figsize=(3.2 * (k - 1), 3.0 * (k - 1)), squeeze=False)
+    size = 300.0 * table.weight.to_numpy() / table.weight.max()
+    for row in range(1, k):
+        for col in range(k - 1):
+            ax = axes[row - 1][col]
+            if col >= row:
+                ax.axis("off")
+                continue
+            x, y = priors[col], priors[row]
+            ax.scatter(table[x.name], table[y.name], s=size, color=OKABE_ITO[0], alpha=0.5, linewidths=0)
+            ax.set(xlim=(x.low, x.high), ylim=(y.low, y.high))
+            ax.set_xlabel(x.name if row == k - 1 else "", fontsize=8)
+            ax.set_ylabel(y.name if col == 0 else "", fontsize=8)
+    fig.suptitle("Posterior pairs (last generation, dot area = weight)")
+    fig.tight_layout()
+    return fig
 
 
 def band_coverage(export, bands) -> tuple[int, int]:
@@ -158,7 +187,7 @@ def _task(dcfg: DictConfig) -> None:
     print(headline.split(". ")[-1])
     print(f"influsim: calibrated in {time.perf_counter() - start:.0f} s ({history.total_nr_simulations:,} "
           f"simulations): {outdir / 'calibrated.yaml'}, posterior.parquet, report.html (fig_posterior.png, "
-          "fig_predictive.png)")
+          "fig_pairs.png, fig_predictive.png)")
 
 
 def main(argv: list[str] | None = None) -> None:

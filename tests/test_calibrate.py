@@ -133,10 +133,10 @@ def test_the_command_writes_its_outputs_and_a_killed_run_resumes(tmp_path):
     assert set(values) == {"message.interest", "diffusion.adoption_prob"}
     assert values["message.interest"] == pytest.approx(float((posterior["message.interest"] * posterior.weight).sum()),
                                                        rel=1e-5)
-    for name in ("fig_posterior.png", "fig_predictive.png"):
+    for name in ("fig_posterior.png", "fig_pairs.png", "fig_predictive.png"):
         assert (out / name).stat().st_size > 10_000
     page = (out / "report.html").read_text()
-    assert "posterior predictive band holds" in page and "message.interest" in page and page.count("<img") == 2
+    assert "posterior predictive band holds" in page and "message.interest" in page and page.count("<img") == 3
     cfg = compose_config(f"calibration={out / 'calibrated.yaml'}")            # sim.run accepts it as is
     assert cfg.message.interest == pytest.approx(values["message.interest"], rel=1e-5)
 
