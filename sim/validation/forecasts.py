@@ -32,7 +32,7 @@ def _setup(settings: Settings):
     cfg = copy.deepcopy(settings.market)
     cfg.population.scale = 1.0
     cfg.run.days, cfg.run.hours = 7, None
-    n, draws, accept, replicates = (15, 200, 20, 40) if settings.fast else (50, 400, 40, 100)
+    n, draws, accept, replicates = (10, 150, 15, 30) if settings.fast else (50, 400, 40, 100)
     cfg.forecast.draws, cfg.forecast.accept, cfg.forecast.replicates = draws, accept, replicates
     return cfg, n
 
