@@ -104,6 +104,7 @@ def validate(cfg: Config) -> Config:
     if not isinstance(cfg.calibrate.params, dict):
         raise ConfigError("calibrate.params", "must map configuration keys to priors [low, high]")
     _forecast(cfg.forecast)
+    _optimize(cfg.optimize)
     _run(cfg.run)
     _within_the_run(cfg)
     if not cfg.run.allow_large:
@@ -124,6 +125,19 @@ def _forecast(f) -> None:
             raise ConfigError(f"forecast.{key}", f"must be euros >= 0, got {getattr(f, key)!r}")
     if not isinstance(f.params, dict):
         raise ConfigError("forecast.params", "must map configuration keys to priors [low, high]")
+
+
+def _optimize(o) -> None:
+    from .metrics import FINALS
+    _int("optimize.trials", o.trials, 1)
+    _int("optimize.replicates", o.replicates, 2)
+    _int("optimize.top", o.top, 2)
+    _int("optimize.confirm_replicates", o.confirm_replicates, 2)
+    _int("optimize.seed", o.seed, 0)
+    _choice("optimize.sampler", o.sampler, ("tpe", "random"))
+    _choice("optimize.objective", o.objective, FINALS)
+    if not isinstance(o.levers, dict) or not isinstance(o.against, dict):
+        raise ConfigError("optimize.levers", "must map configuration keys to ranges [low, high]")
 
 
 def _population(p) -> None:

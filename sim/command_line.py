@@ -38,9 +38,11 @@ def to_config(dcfg: DictConfig) -> Config:
                                       resolve=True))
     plain = OmegaConf.to_object(OmegaConf.masked_copy(dcfg, list(Config.__dataclass_fields__)))
     cfg = Config(**plain) if isinstance(plain, dict) else plain
+    from .inference import apply_calibration
     if cfg.calibration:
-        from .inference import apply_calibration
         cfg = apply_calibration(cfg, cfg.calibration)
+    if cfg.plan:
+        cfg = apply_calibration(cfg, cfg.plan, "plan")
     return validate(cfg)
 
 

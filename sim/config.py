@@ -238,6 +238,21 @@ class ForecastConfig:
 
 
 @dataclass
+class OptimizeConfig:
+    """python -m sim.optimize: the levers, the objective and the search (configs/optimize/)."""
+    name: str = "default"
+    levers: dict[str, Any] = field(default_factory=dict)   # dotted key -> [low, high]
+    objective: str = "useful_reach"     # a final metric (sim.metrics.FINALS); costs and times are minimised
+    trials: int = 200
+    replicates: int = 10                # per trial, the same random streams for every plan
+    sampler: str = "tpe"                # tpe | random
+    seed: int = 0                       # the sampler's seed
+    top: int = 5                        # best plans confirmed with confirm_replicates
+    confirm_replicates: int = 40
+    against: dict[str, dict[str, Any]] = field(default_factory=dict)   # hand-written plans (campaign overrides)
+
+
+@dataclass
 class RunConfig:
     seed: int = 0
     replicates: int = 20
@@ -266,10 +281,12 @@ class Config:
     score: ScoreConfig = field(default_factory=ScoreConfig)
     calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
     forecast: ForecastConfig = field(default_factory=ForecastConfig)
+    optimize: OptimizeConfig = field(default_factory=OptimizeConfig)
     messages: dict[str, MessageConfig] = field(default_factory=dict)   # extra messages of a mix
     accounts: Optional[str] = None      # accounts.csv naming bloggers and brands (network=followers, sim.accounts)
     observed: Optional[str] = None      # observed data (sim.calibrate: an analytics export; sim.forecast: a reshare log)
     calibration: Optional[str] = None   # calibrated.yaml written by sim.calibrate: its values replace these keys
+    plan: Optional[str] = None          # best_plan.yaml written by sim.optimize: its values replace these keys
     comparison: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario -> campaign overrides
 
 

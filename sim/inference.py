@@ -258,9 +258,9 @@ def run_abc(cfg: Config, export: AnalyticsExport, priors: list[Prior], db: str, 
     return pyabc.History(url)
 
 
-def apply_calibration(cfg: Config, path: str) -> Config:
-    """`calibration=calibrated.yaml`: its dotted keys (written by sim.calibrate) replace the
-    configuration's values."""
+def apply_calibration(cfg: Config, path: str, what: str = "calibration") -> Config:
+    """`calibration=calibrated.yaml` (written by sim.calibrate) or `plan=best_plan.yaml`
+    (sim.optimize): its dotted keys replace the configuration's values."""
     from pathlib import Path
 
     import yaml
@@ -268,18 +268,18 @@ def apply_calibration(cfg: Config, path: str) -> Config:
     from .errors import DataError
     file = Path(path)
     if not file.is_file():
-        raise DataError(f"calibration file not found: {file}")
+        raise DataError(f"{what} file not found: {file}")
     try:
         values = yaml.safe_load(file.read_text())
     except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise DataError(f"calibration file {file} is not YAML ({str(err).splitlines()[0]})") from None
+        raise DataError(f"{what} file {file} is not YAML ({str(err).splitlines()[0]})") from None
     if not isinstance(values, dict) or not values:
-        raise DataError(f"calibration file {file} must map configuration keys to values "
+        raise DataError(f"{what} file {file} must map configuration keys to values "
                         "(message.interest: 0.52, ...)")
     for name, value in values.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise DataError(f"calibration file {file}: {name} must be a number, got {value!r}")
+            raise DataError(f"{what} file {file}: {name} must be a number, got {value!r}")
     try:
         return set_parameters(cfg, values)
     except ConfigError as err:
-        raise DataError(f"calibration file {file}: {err.key.removeprefix('calibrate.params.')} {err.problem}") from None
+        raise DataError(f"{what} file {file}: {err.key.removeprefix('calibrate.params.')} {err.problem}") from None

@@ -295,6 +295,24 @@ CASES = [
           "forecast.params.message.interest: needs low < high"),
     _case("forecast", "forecast", ["observed={dir}/reshares.csv", "+forecast.params.message.intrest=[0.1,0.2]"],
           "forecast.params.message.intrest"),
+    # ---------------------------------------------------------------- sim.optimize: levers, budget, search
+    _case("optimize", "optimize", ["campaign.channels.ads=0", "campaign.channels.sponsored={nano:0,micro:0,macro:0}",
+                                   "campaign.channels.boosted=0"], "campaign.channels: puts 0 euros in every channel"),
+    _case("optimize", "optimize", ["campaign.channels.ads=0.001", "campaign.channels.sponsored={nano:0,micro:0,macro:0}",
+                                   "campaign.channels.boosted=0"], "is below the cheapest option"),
+    _case("optimize", "optimize", ["+optimize.levers.timing.launch_hour=[5,5]"],
+          "optimize.levers.timing.launch_hour: needs low < high"),
+    _case("optimize", "optimize", ["+optimize.levers.timing.launch_hour=[20,3]"],
+          "optimize.levers.timing.launch_hour: needs low < high"),
+    _case("optimize", "optimize", ["+optimize.levers.campaign.channels.radio=[0,1]"],
+          "optimize.levers.campaign.channels.radio"),
+    _case("optimize", "optimize", ["+optimize.levers.campaign.channels.ads=[-1,1]"],
+          "optimize.levers.campaign.channels.ads"),
+    _case("optimize", "optimize", ["optimize.trials=0"], "optimize.trials"),
+    _case("optimize", "optimize", ["optimize.objective=happiness"], "optimize.objective"),
+    _case("optimize", "optimize", ["optimize.sampler=grid"], "optimize.sampler"),
+    _case("optimize", "optimize", ["campaign=mass"], "optimize.levers"),
+    run("file", "plan={dir}/missing.yaml", "plan file not found"),
     run("file", "calibration={dir}/missing.yaml", "missing.yaml"),
     run("file", "calibration={dir}/calibration_bad.yaml", "calibration_bad.yaml: message.intrest"),
     run("file", "calibration={dir}/calibration_text.yaml", "calibration_text.yaml"),
@@ -366,9 +384,11 @@ def argv_of(case, folder: Path, out: Path) -> list[str]:
     """The command-line arguments of a case (sim.run cases get the quick settings and `out`)."""
     cls, entry, args, expect = case
     args = [a.replace("{dir}", str(folder)) for a in args]
-    if entry in ("run", "score", "calibrate", "forecast"):
+    if entry in ("run", "score", "calibrate", "forecast", "optimize"):
         keys = {a.split("=", 1)[0].lstrip("+~") for a in args}
         quick = [q for q in QUICK if q.split("=", 1)[0] not in keys]
+        if entry == "optimize":                             # the launch-hour lever needs a whole day
+            quick = [q for q in quick if not q.startswith("run.hours")] + ["run.days=1"]
         dirs = [] if "hydra.run.dir" in keys else [f"hydra.run.dir={out}", f"hydra.sweep.dir={out}"]
         flags = [a for a in args if a.startswith("-")]
         args = flags + quick + [a for a in args if not a.startswith("-")] + dirs

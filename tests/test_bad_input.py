@@ -12,6 +12,7 @@ import pytest
 import sim.calibrate
 import sim.collect
 import sim.forecast
+import sim.optimize
 import sim.report
 import sim.run
 import sim.score
@@ -20,7 +21,7 @@ from . import bad_inputs
 from .conftest import ROOT
 
 ENTRIES = {"run": sim.run, "score": sim.score, "report": sim.report, "collect": sim.collect,
-           "calibrate": sim.calibrate, "forecast": sim.forecast}
+           "calibrate": sim.calibrate, "forecast": sim.forecast, "optimize": sim.optimize}
 
 
 def one_error_line(stderr: str, expected: str) -> None:

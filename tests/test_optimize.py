@@ -1,0 +1,82 @@
+"""Optimizing a plan (issue 15): the budget is split exactly, winners are named only when
+the paired interval excludes zero, and a killed study resumes from its journal."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sim.optimizing import Lever, paired_verdict, plan_values
+
+from .conftest import ROOT
+
+
+def test_the_budget_is_split_by_the_weights_and_other_channels_get_nothing():
+    levers = [Lever("campaign.channels.ads", 0, 1, False), Lever("campaign.channels.sponsored.micro", 0, 1, False),
+              Lever("timing.launch_hour", 0, 23, True)]
+    values = plan_values(levers, {"campaign.channels.ads": 0.3, "campaign.channels.sponsored.micro": 0.1,
+                                  "timing.launch_hour": 17.6}, 40_000.0)
+    assert values["campaign.channels.ads"] == pytest.approx(30_000.0)          # 0.3 / 0.4 of the budget
+    assert values["campaign.channels.sponsored.micro"] == pytest.approx(10_000.0)
+    assert values["campaign.channels.boosted"] == 0.0 and values["campaign.channels.sponsored.nano"] == 0.0
+    assert values["timing.launch_hour"] == 18
+    spent = sum(v for k, v in values.items() if k.startswith("campaign.channels."))
+    assert spent == pytest.approx(40_000.0)
+    zero = plan_values(levers[:2], {"campaign.channels.ads": 0.0, "campaign.channels.sponsored.micro": 0.0}, 100.0)
+    assert zero["campaign.channels.ads"] == zero["campaign.channels.sponsored.micro"] == 50.0
+
+
+def test_a_winner_is_named_only_when_the_paired_interval_excludes_zero():
+    rng = np.random.default_rng(4)
+    base = rng.normal(1000, 100, 40)                       # large spread shared by both (common random numbers)
+    ahead = base + 5 + rng.normal(0, 1, 40)                # a small but consistent lead
+    level = base + rng.normal(0, 1, 40)
+    diff, text = paired_verdict(ahead, base, "useful_reach", ("A", "B"))
+    assert diff["ci95"][0] > 0 and text.startswith("A is better")
+    diff, text = paired_verdict(level, base, "useful_reach", ("A", "B"))
+    assert diff["ci95"][0] < 0 < diff["ci95"][1] and "not distinguishable" in text
+    _, text = paired_verdict(ahead, base, "cost_per_adoption", ("A", "B"))      # a cost: less is better
+    assert text.startswith("B is better")
+    d = ahead - base                                                            # the interval, by hand
+    half = 2.0226909 * d.std(ddof=1) / np.sqrt(40)                              # t(0.975, 39)
+    assert paired_verdict(ahead, base, "reach", ("A", "B"))[0]["ci95"] == pytest.approx([d.mean() - half,
+                                                                                          d.mean() + half], rel=1e-6)
+
+
+def test_an_empty_search_space_is_refused():
+    from sim.config import Config
+    from sim.errors import ConfigError
+    from sim.optimizing import check_levers
+    with pytest.raises(ConfigError, match="optimize.levers: is empty"):
+        check_levers(Config(), {})
+
+
+@pytest.mark.slow
+def test_a_killed_study_resumes_from_its_journal(tmp_path):
+    out = tmp_path / "opt"
+    argv = [sys.executable, "-m", "sim.optimize", "population=small", "run.days=3", "optimize.trials=20",
+            "optimize.replicates=2", "optimize.confirm_replicates=4", "optimize.top=2",
+            f"hydra.run.dir={out}"]
+    first = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen = []
+    for line in first.stdout:                              # kill it once 6 trials are in the journal
+        seen.append(line)
+        if "trial 6/20" in line:
+            first.kill()
+            break
+    first.wait(timeout=60)
+    assert any("trial 6/20" in line for line in seen) and not (out / "best_plan.yaml").exists()
+    again = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+    log = again.stdout + again.stderr
+    resumed = [line for line in log.splitlines() if "resuming" in line]
+    assert resumed and "of 20 trials already done" in resumed[0] and "trial 2/20" not in log
+    import pandas as pd
+    trials = pd.read_csv(out / "trials.csv")
+    assert (trials.state == "COMPLETE").sum() == 20
+    summary = json.loads((out / "optimize.json").read_text())
+    assert summary["best_hand_written"] in {"channels", "mass", "targeted_followers", "targeted_relevance",
+                                            "targeted_greedy", "hybrid", "owned"} and (out / "report.html").exists()
+    plan = (out / "best_plan.yaml").read_text()
+    assert "campaign.channels.ads" in plan and "timing.launch_hour" in plan
