@@ -120,9 +120,9 @@ def paired_verdict(a: np.ndarray, b: np.ndarray, metric: str, names: tuple[str, 
     return {"mean": diff["mean"], "ci95": [low, high]}, text
 
 
-def run_study(cfg, world, cache, levers: list[Lever], budget: float, journal: str, log=lambda line: None):
+def run_study(cfg, world, cache, levers: list[Lever], budget: float, journal: str | None, log=lambda line: None):
     """Optuna trials until `optimize.trials` have completed in the study of the `journal`
-    file (a new file, or the journal of an interrupted run, which is continued)."""
+    file (a new file, or the journal of an interrupted run, which is continued; None: in memory)."""
     import time
 
     import optuna
@@ -131,7 +131,8 @@ def run_study(cfg, world, cache, levers: list[Lever], budget: float, journal: st
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler = (optuna.samplers.RandomSampler(seed=o.seed) if o.sampler == "random"
                else optuna.samplers.TPESampler(seed=o.seed))
-    study = optuna.create_study(study_name="influsim", storage=JournalStorage(JournalFileBackend(journal)),
+    storage = JournalStorage(JournalFileBackend(journal)) if journal else None
+    study = optuna.create_study(study_name="influsim", storage=storage,
                                 sampler=sampler, direction="maximize" if better(o.objective) > 0 else "minimize",
                                 load_if_exists=True)
     done = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
