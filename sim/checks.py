@@ -136,7 +136,7 @@ def _optimize(o) -> None:
     _int("optimize.seed", o.seed, 0)
     _choice("optimize.sampler", o.sampler, ("tpe", "random"))
     _choice("optimize.objective", o.objective, FINALS)
-    if not isinstance(o.levers, dict) or not isinstance(o.against, dict):
+    if not isinstance(o.levers, dict) or not isinstance(o.against, dict) or not isinstance(o.choices, dict):
         raise ConfigError("optimize.levers", "must map configuration keys to ranges [low, high]")
 
 

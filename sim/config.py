@@ -242,6 +242,7 @@ class OptimizeConfig:
     """python -m sim.optimize: the levers, the objective and the search (configs/optimize/)."""
     name: str = "default"
     levers: dict[str, Any] = field(default_factory=dict)   # dotted key -> [low, high]
+    choices: dict[str, Any] = field(default_factory=dict)  # dotted text key -> [options] (e.g. campaign.strategy)
     objective: str = "useful_reach"     # a final metric (sim.metrics.FINALS); costs and times are minimised
     trials: int = 200
     replicates: int = 10                # per trial, the same random streams for every plan

@@ -69,6 +69,28 @@ def set_parameters(cfg: Config, values: dict[str, float]) -> Config:
     return out
 
 
+def text_field(cfg, name: str, key: str):
+    """(object, attribute) of a dotted text key (campaign.strategy, ...)."""
+    node = cfg
+    parts = name.split(".")
+    for part in parts[:-1]:
+        if not dataclasses.is_dataclass(node) or not hasattr(node, part):
+            raise ConfigError(key, f"is not a key of the configuration ({part!r} unknown)")
+        node = getattr(node, part)
+    if not dataclasses.is_dataclass(node) or not isinstance(getattr(node, parts[-1], None), str):
+        raise ConfigError(key, "is not a text key of the configuration (numeric keys go in optimize.levers)")
+    return node, parts[-1]
+
+
+def set_choices(cfg, values: dict):
+    """A copy of `cfg` with the text keys set."""
+    out = copy.deepcopy(cfg)
+    for name, value in values.items():
+        node, attr = text_field(out, name, f"optimize.choices.{name}")
+        setattr(node, attr, str(value))
+    return out
+
+
 def flat_params(params: dict, prefix: str = "") -> dict:
     """{'message.interest': [..]} from that form or from nested tables ({'message': {'interest': [..]}},
     what `+calibrate.params.message.interest=[0.3,0.9]` gives); a later entry wins."""
@@ -276,10 +298,12 @@ def apply_calibration(cfg: Config, path: str, what: str = "calibration") -> Conf
     if not isinstance(values, dict) or not values:
         raise DataError(f"{what} file {file} must map configuration keys to values "
                         "(message.interest: 0.52, ...)")
+    texts = {name: value for name, value in values.items() if isinstance(value, str) and what == "plan"}
     for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if name not in texts and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise DataError(f"{what} file {file}: {name} must be a number, got {value!r}")
     try:
-        return set_parameters(cfg, values)
+        cfg = set_choices(cfg, texts)
+        return set_parameters(cfg, {k: v for k, v in values.items() if k not in texts})
     except ConfigError as err:
         raise DataError(f"{what} file {file}: {err.key.removeprefix('calibrate.params.')} {err.problem}") from None

@@ -146,7 +146,7 @@ def write_report(outdir: Path, study, s: dict) -> None:
 def headline(s: dict) -> list[str]:
     best = next(p for p in s["plans"] if p["name"] == s["best"])
     money = ", ".join(f"{k.removeprefix('campaign.channels.')} EUR {v:,.0f}" if k.startswith("campaign.channels.")
-                      else f"{k} {v:g}" for k, v in best["values"].items() if v)
+                      else f"{k} {v}" if isinstance(v, str) else f"{k} {v:g}" for k, v in best["values"].items() if v)
     out = [f"Best plan for {s['objective']} at EUR {s['budget_eur']:,.0f} ({s['trials']} trials x {s['replicates']} "
            f"replicates): {money}: {best['mean']:,.0f} (95% interval {best['ci95'][0]:,.0f} to {best['ci95'][1]:,.0f}, "
            f"{s['confirm_replicates']} replicates)."]
@@ -163,12 +163,13 @@ def headline(s: dict) -> list[str]:
 def _task(dcfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)
     from .campaign import budget_of
-    from .optimizing import check_levers, run_study, top_plans
+    from .optimizing import check_choices, check_levers, run_study, top_plans
     from .population import build_world
     start = time.perf_counter()
     try:
         cfg = to_config(dcfg)
         levers = check_levers(cfg, cfg.optimize.levers)
+        choices = check_choices(cfg, cfg.optimize.choices)
         budget = budget_of(cfg.campaign)
         world, cache = build_world(cfg), {}
         cheapest = cheapest_option(cfg, world, levers)
@@ -176,9 +177,10 @@ def _task(dcfg: DictConfig) -> None:
             raise ConfigError("campaign.channels", f"the budget EUR {budget:,.2f} (the channels' total) is below the "
                               f"cheapest option of the levers, EUR {cheapest:,.2f}")
         outdir = Path(HydraConfig.get().runtime.output_dir)
-        log.info(f"optimizing {cfg.optimize.objective} at EUR {budget:,.0f} over {', '.join(lv.name for lv in levers)}: "
+        log.info(f"optimizing {cfg.optimize.objective} at EUR {budget:,.0f} over {', '.join([lv.name for lv in levers] + list(choices))}: "
                  f"{cfg.optimize.trials} trials x {cfg.optimize.replicates} replicates ({cfg.optimize.sampler})")
-        study = run_study(cfg, world, cache, levers, budget, str(outdir / "study.journal"), log=log.info)
+        study = run_study(cfg, world, cache, levers, budget, str(outdir / "study.journal"), log=log.info,
+                          choices=choices)
     except (ConfigError, DataError) as err:
         fail(str(err))
     plans = top_plans(study, cfg.optimize.top)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ConfigError
-from .inference import check_priors, set_parameters
+from .inference import check_priors, set_choices, set_parameters, text_field
 
 CHANNELS = "campaign.channels."
 SHARE_KEYS = ("ads", "sponsored.nano", "sponsored.micro", "sponsored.macro", "sponsored.mega", "boosted")
@@ -67,6 +67,26 @@ def check_levers(cfg, levers: dict) -> list[Lever]:
     return out
 
 
+def check_choices(cfg, choices: dict) -> dict:
+    """Categorical levers {dotted key: [options]}: text keys of the configuration, each
+    option valid (validated on a copy of the configuration)."""
+    from .checks import validate
+    from .inference import flat_params
+    out = {}
+    for name, options in flat_params(choices).items():
+        key = f"optimize.choices.{name}"
+        text_field(cfg, name, key)
+        if not isinstance(options, (list, tuple)) or not options:
+            raise ConfigError(key, f"must be a list of options, got {options!r}")
+        for option in options:
+            try:
+                validate(set_choices(cfg, {name: option}))
+            except ConfigError as err:
+                raise ConfigError(key, f"option {option!r} is not valid ({err})") from None
+        out[name] = [str(o) for o in options]
+    return out
+
+
 def plan_values(levers: list[Lever], drawn: dict, budget: float) -> dict:
     """Configuration values of a drawn plan: the budget split by the channel weights (all
     channels without a lever at 0; equal shares if every weight is 0), other levers as drawn."""
@@ -84,7 +104,8 @@ def plan_values(levers: list[Lever], drawn: dict, budget: float) -> dict:
 def evaluate(cfg, world, cache, values: dict, metric: str, replicates: int) -> np.ndarray:
     """The metric per replicate of the plan `values` (replicate r on stream r of run.seed)."""
     from .results import simulate
-    c = set_parameters(cfg, values)
+    c = set_parameters(cfg, {k: v for k, v in values.items() if not isinstance(v, str)})
+    c = set_choices(c, {k: v for k, v in values.items() if isinstance(v, str)})
     c.run.replicates = replicates
     return simulate(c, world=world, cache=cache, progress=lambda line: None).final(metric)
 
@@ -120,7 +141,8 @@ def paired_verdict(a: np.ndarray, b: np.ndarray, metric: str, names: tuple[str, 
     return {"mean": diff["mean"], "ci95": [low, high]}, text
 
 
-def run_study(cfg, world, cache, levers: list[Lever], budget: float, journal: str | None, log=lambda line: None):
+def run_study(cfg, world, cache, levers: list[Lever], budget: float, journal: str | None, log=lambda line: None,
+              choices: dict | None = None):
     """Optuna trials until `optimize.trials` have completed in the study of the `journal`
     file (a new file, or the journal of an interrupted run, which is continued; None: in memory)."""
     import time
@@ -144,6 +166,7 @@ def run_study(cfg, world, cache, levers: list[Lever], budget: float, journal: st
         drawn = {lv.name: (trial.suggest_int(lv.name, int(lv.low), int(lv.high)) if lv.integer and not lv.share
                            else trial.suggest_float(lv.name, lv.low, lv.high)) for lv in levers}
         values = plan_values(levers, drawn, budget)
+        values.update({name: trial.suggest_categorical(name, options) for name, options in (choices or {}).items()})
         trial.set_user_attr("values", values)
         return float(np.mean(evaluate(cfg, world, cache, values, o.objective, o.replicates)))
 
@@ -166,7 +189,7 @@ def top_plans(study, count: int) -> list[dict]:
     trials.sort(key=lambda t: t.value, reverse=study.direction == optuna.study.StudyDirection.MAXIMIZE)
     out, seen = [], set()
     for t in trials:
-        key = tuple(sorted((k, round(v, 6)) for k, v in t.user_attrs["values"].items()))
+        key = tuple(sorted((k, v if isinstance(v, str) else round(v, 6)) for k, v in t.user_attrs["values"].items()))
         if key not in seen:
             seen.add(key)
             out.append({"trial": t.number, "search_value": t.value, "values": t.user_attrs["values"]})

@@ -80,3 +80,16 @@ def test_a_killed_study_resumes_from_its_journal(tmp_path):
                                             "targeted_greedy", "hybrid", "owned"} and (out / "report.html").exists()
     plan = (out / "best_plan.yaml").read_text()
     assert "campaign.channels.ads" in plan and "timing.launch_hour" in plan
+
+
+def test_sim_run_accepts_a_best_plan_file_with_text_keys(tmp_path):
+    from .conftest import compose_config
+    plan = tmp_path / "best_plan.yaml"
+    plan.write_text("campaign.channels.ads: 12345.5\ncampaign.strategy: greedy\ntiming.launch_hour: 19\n")
+    cfg = compose_config(f"plan={plan}")
+    assert (cfg.campaign.channels.ads, cfg.campaign.strategy, cfg.timing.launch_hour) == (12345.5, "greedy", 19)
+    calibration = tmp_path / "calibrated.yaml"
+    calibration.write_text("campaign.strategy: greedy\n")                    # a calibration holds numbers only
+    from sim.errors import DataError
+    with pytest.raises(DataError, match="must be a number"):
+        compose_config(f"calibration={calibration}")
