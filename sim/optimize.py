@@ -46,10 +46,16 @@ def cheapest_option(cfg, world, levers) -> float:
 
 
 def confirm(cfg, world, cache, plans: list[dict], budget: float) -> dict:
-    """name -> the objective per replicate on confirm_replicates common streams."""
+    """name -> the objective per replicate on confirm_replicates common streams the search
+    never saw (run.seed + 1000: a plan chosen for its luck on the search's streams gets no
+    credit for it)."""
+    import copy
+
     from .optimizing import evaluate, scenario
     from .results import simulate
     o = cfg.optimize
+    cfg = copy.deepcopy(cfg)
+    cfg.run.seed += 1000
     out = {f"plan {k + 1} (trial {p['trial']})": evaluate(cfg, world, cache, p["values"], o.objective,
                                                            o.confirm_replicates) for k, p in enumerate(plans)}
     for name, overrides in o.against.items():
