@@ -105,6 +105,7 @@ def validate(cfg: Config) -> Config:
         raise ConfigError("calibrate.params", "must map configuration keys to priors [low, high]")
     _forecast(cfg.forecast)
     _optimize(cfg.optimize)
+    _explore(cfg.explore)
     _run(cfg.run)
     _within_the_run(cfg)
     if not cfg.run.allow_large:
@@ -138,6 +139,17 @@ def _optimize(o) -> None:
     _choice("optimize.objective", o.objective, FINALS)
     if not isinstance(o.levers, dict) or not isinstance(o.against, dict) or not isinstance(o.choices, dict):
         raise ConfigError("optimize.levers", "must map configuration keys to ranges [low, high]")
+
+
+def _explore(e) -> None:
+    from .metrics import FINALS
+    _int("explore.base", e.base, 2)
+    if e.base & (e.base - 1):
+        raise ConfigError("explore.base", f"must be a power of 2 (Sobol points), got {e.base}")
+    _int("explore.replicates", e.replicates, 1)
+    _choice("explore.metric", e.metric, FINALS)
+    if not isinstance(e.factors, dict) or not isinstance(e.plans, dict):
+        raise ConfigError("explore.factors", "must map configuration keys to ranges [low, high]")
 
 
 def _population(p) -> None:

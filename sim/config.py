@@ -254,6 +254,18 @@ class OptimizeConfig:
 
 
 @dataclass
+class ExploreConfig:
+    """python -m sim.explore: uncertain factors, two plans, the design (configs/explore/)."""
+    name: str = "targeted_vs_mass"
+    factors: dict[str, Any] = field(default_factory=dict)  # dotted key -> [low, high]
+    plans: dict[str, dict[str, Any]] = field(default_factory=dict)   # two plans: campaign overrides
+    metric: str = "useful_reach"
+    base: int = 32                      # Sobol base sample: base x (factors + 2) design points (a power of 2)
+    replicates: int = 4
+    dummy: bool = True                  # add a factor nothing reads (its total index should be 0)
+
+
+@dataclass
 class RunConfig:
     seed: int = 0
     replicates: int = 20
@@ -283,6 +295,7 @@ class Config:
     calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
     forecast: ForecastConfig = field(default_factory=ForecastConfig)
     optimize: OptimizeConfig = field(default_factory=OptimizeConfig)
+    explore: ExploreConfig = field(default_factory=ExploreConfig)
     messages: dict[str, MessageConfig] = field(default_factory=dict)   # extra messages of a mix
     accounts: Optional[str] = None      # accounts.csv naming bloggers and brands (network=followers, sim.accounts)
     observed: Optional[str] = None      # observed data (sim.calibrate: an analytics export; sim.forecast: a reshare log)
