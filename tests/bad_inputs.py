@@ -316,6 +316,10 @@ CASES = [
     _case("optimize", "optimize", ["optimize.sampler=grid"], "optimize.sampler"),
     _case("optimize", "optimize", ["campaign=mass"], "optimize.levers"),
     run("file", "plan={dir}/missing.yaml", "plan file not found"),
+    _case("explore", "explore", ["explore.base=3"], "explore.base: must be a power of 2"),
+    _case("explore", "explore", ["+explore.factors.message.interest=[0.9,0.1]"],
+          "explore.factors.message.interest: needs low < high"),
+    _case("explore", "explore", ["+explore.plans.owned={kind:owned}"], "explore.plans: needs exactly two plans"),
     run("file", "calibration={dir}/missing.yaml", "missing.yaml"),
     run("file", "calibration={dir}/calibration_bad.yaml", "calibration_bad.yaml: message.intrest"),
     run("file", "calibration={dir}/calibration_text.yaml", "calibration_text.yaml"),
@@ -387,7 +391,7 @@ def argv_of(case, folder: Path, out: Path) -> list[str]:
     """The command-line arguments of a case (sim.run cases get the quick settings and `out`)."""
     cls, entry, args, expect = case
     args = [a.replace("{dir}", str(folder)) for a in args]
-    if entry in ("run", "score", "calibrate", "forecast", "optimize"):
+    if entry in ("run", "score", "calibrate", "forecast", "optimize", "explore"):
         keys = {a.split("=", 1)[0].lstrip("+~") for a in args}
         quick = [q for q in QUICK if q.split("=", 1)[0] not in keys]
         if entry == "optimize":                             # the launch-hour lever needs a whole day

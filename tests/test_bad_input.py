@@ -11,6 +11,7 @@ import pytest
 
 import sim.calibrate
 import sim.collect
+import sim.explore
 import sim.forecast
 import sim.optimize
 import sim.report
@@ -21,7 +22,7 @@ from . import bad_inputs
 from .conftest import ROOT
 
 ENTRIES = {"run": sim.run, "score": sim.score, "report": sim.report, "collect": sim.collect,
-           "calibrate": sim.calibrate, "forecast": sim.forecast, "optimize": sim.optimize}
+           "calibrate": sim.calibrate, "forecast": sim.forecast, "optimize": sim.optimize, "explore": sim.explore}
 
 
 def one_error_line(stderr: str, expected: str) -> None:

@@ -42,3 +42,21 @@ def test_prim_finds_a_planted_box():
     assert rule.cases == inside.sum()
     assert rule.density == np.round(event[inside].mean(), 12) or abs(rule.density - event[inside].mean()) < 1e-9
     assert abs(rule.coverage - event[inside].sum() / event.sum()) < 1e-9
+
+
+def test_the_explore_command_ranks_factors_and_writes_both_rules(tmp_path, capsys):
+    import sim.explore
+    out = tmp_path / "explore"
+    sim.explore.main(["population=small", "run.days=3", "explore.base=4", "explore.replicates=2",
+                      f"hydra.run.dir={out}"])
+    printed = capsys.readouterr().out
+    table = pd.read_csv(out / "explore.csv")
+    assert len(table) == 4 * (7 + 2)                                      # Saltelli: base x (factors + 2)
+    assert np.allclose(table.difference, table.targeted - table.mass)
+    sensitivity = pd.read_csv(out / "sensitivity.csv")
+    dummy = sensitivity[sensitivity.factor == "dummy (no effect)"].iloc[0]
+    assert dummy.total_low <= 0 <= dummy.total_high                       # the control: no effect
+    assert list(sensitivity.total) == sorted(sensitivity.total, reverse=True)
+    rules = (out / "rule.txt").read_text().splitlines()
+    assert rules[0].startswith("targeted beats mass when") and rules[1].startswith("mass beats targeted when")
+    assert "coverage" in printed and "density" in printed

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import bad_inputs  # noqa: E402
 
 MODULES = {"run": "sim.run", "score": "sim.score", "report": "sim.report", "collect": "sim.collect",
-           "calibrate": "sim.calibrate", "forecast": "sim.forecast", "optimize": "sim.optimize"}
+           "calibrate": "sim.calibrate", "forecast": "sim.forecast", "optimize": "sim.optimize", "explore": "sim.explore"}
 
 
 def limit_memory():
