@@ -6,8 +6,9 @@ should be 0) with the two plans of `explore.plans` (campaign overrides at the ca
 budget), each point simulated with `explore.replicates` replicates on common random
 numbers. Prints which factors matter for the difference "first plan - second plan" in
 `explore.metric` (Sobol first-order and total indices with 95% intervals, `sim.exploring`)
-and PRIM's rule for "the first plan beats the second". Writes `explore.csv` (one row per
-design point), `sensitivity.csv`, `rule.txt` and `report.html` into the run folder.
+and PRIM's rules for either plan beating the other. Writes `explore.csv` (one row per
+design point), `sensitivity.csv`, `rule.txt` and `report.html` / `report.pdf` (ranked
+indices; who wins where over the two most important factors) into the run folder.
 """
 from __future__ import annotations
 
@@ -65,6 +66,55 @@ def run_design(cfg, factors, design: np.ndarray, progress=lambda line: None) -> 
     return pd.DataFrame(rows)
 
 
+def figures(table, indices, rules, names, metric) -> list:
+    """(name, title, caption, figure): ranked indices, and the outcome over the two most important factors."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from .figures import OKABE_ITO
+    first, second = names
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(indices) + 1.4))
+    y = np.arange(len(indices))[::-1]
+    for k, (column, label) in enumerate((("total", "total"), ("first_order", "first-order"))):
+        values = indices[column].to_numpy()
+        err = np.vstack([values - indices[f"{column}_low"].to_numpy(), indices[f"{column}_high"].to_numpy() - values])
+        ax.barh(y + (0.2 - 0.4 * k), values, 0.4, xerr=np.clip(err, 0, None), color=OKABE_ITO[k], capsize=2,
+                label=label)
+    ax.set_yticks(y, indices.factor, fontsize=8)
+    ax.set(xlabel=f"Sobol index of {metric}: {first} minus {second} (95% intervals)", title="Which unknowns matter")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    out = [("sensitivity", "Which unknowns matter", "Sobol total and first-order indices, ranked; the dummy factor "
+            "is a control that nothing reads.", fig)]
+    top = [f for f in indices.factor if f != DUMMY][:2]
+    if len(top) == 2:
+        fig, ax = plt.subplots(figsize=(6.5, 5))
+        wins = table["difference"] > 0
+        ax.scatter(table[top[0]][wins], table[top[1]][wins], s=12, color=OKABE_ITO[0], label=f"{first} beats {second}")
+        ax.scatter(table[top[0]][~wins], table[top[1]][~wins], s=12, color=OKABE_ITO[1], label=f"{second} beats {first}")
+        limits = rules[(first, second)].limits
+        (x0, x1), (y0, y1) = (limits.get(top[0], (table[top[0]].min(), table[top[0]].max())),
+                              limits.get(top[1], (table[top[1]].min(), table[top[1]].max())))
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=2, color="black",
+                               label=f"PRIM box for '{first} beats {second}'"))
+        ax.set(xlabel=top[0], ylabel=top[1], title="Who wins where (the two most important factors)")
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+        fig.tight_layout()
+        out.append(("scenarios", "When each plan wins", "Every design point over the two factors with the largest "
+                    "total index; the box is PRIM's rule, limited to these two factors.", fig))
+    return out
+
+
+def write_report(outdir: Path, table, indices, rules, lines, names, metric) -> None:
+    from .report import Report, hydra_files, write_report as write_page
+    rep = Report(outdir, "exploration", headline=" ".join(lines), figures=figures(table, indices, rules, names, metric),
+                 table=indices.round(4), table_title="Sobol indices (95% bootstrap intervals)")
+    rep.config, rep.command = hydra_files(outdir, entry="sim.explore")
+    write_page(rep)
+
+
 def threshold(event: np.ndarray) -> float:
     """The density a rule must reach: 0.8, or halfway from the event's base rate to 1 when
     the event is already that common (a rule that says "anywhere" tells nothing)."""
@@ -97,6 +147,7 @@ def _task(dcfg: DictConfig) -> None:
     rules = {(first, second): discover(x, wins, threshold(wins)), (second, first): discover(x, ~wins, threshold(~wins))}
     lines = [f"{a} beats {b} when {rule.text()}" for (a, b), rule in rules.items()]
     (outdir / "rule.txt").write_text("\n".join(lines) + "\n")
+    write_report(outdir, table, indices, rules, lines, (first, second), e.metric)
     print(f"Which factors move {e.metric} of {first} minus {second} (Sobol indices, 95% intervals):")
     for _, r in indices.iterrows():
         print(f"  {r['factor']}: total {r['total']:.3f} ({r['total_low']:.3f} to {r['total_high']:.3f}), first-order "
@@ -105,7 +156,7 @@ def _task(dcfg: DictConfig) -> None:
           "(a box's density must reach 0.8, or halfway from the event's share to 1 when the share is higher):")
     print("\n".join(f"  {line}" for line in lines))
     print(f"influsim: explored in {time.perf_counter() - start:.0f} s: {outdir / 'explore.csv'}, sensitivity.csv, "
-          "rule.txt")
+          "rule.txt, report.html")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -36,10 +36,13 @@ def sobol_design(factors: list[Factor], base: int, seed: int = 0) -> np.ndarray:
 def sobol_indices(factors: list[Factor], outputs: np.ndarray, seed: int = 0) -> pd.DataFrame:
     """First-order (S1) and total (ST) indices with 95% bootstrap intervals, one row per factor."""
     from SALib.analyze import sobol
+    state = np.random.get_state()
+    np.random.seed(seed)                     # SALib 1.6's bootstrap also draws from numpy's global stream
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = sobol.analyze(_problem(factors), np.asarray(outputs, np.float64), calc_second_order=False,
                                conf_level=0.95, num_resamples=500, seed=seed)
+    np.random.set_state(state)
     return pd.DataFrame({"factor": [f.name for f in factors],
                          "first_order": result["S1"], "first_order_low": result["S1"] - result["S1_conf"],
                          "first_order_high": result["S1"] + result["S1_conf"],

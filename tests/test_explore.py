@@ -60,3 +60,5 @@ def test_the_explore_command_ranks_factors_and_writes_both_rules(tmp_path, capsy
     rules = (out / "rule.txt").read_text().splitlines()
     assert rules[0].startswith("targeted beats mass when") and rules[1].startswith("mass beats targeted when")
     assert "coverage" in printed and "density" in printed
+    page = (out / "report.html").read_text()
+    assert page.count("<img") == 2 and "Which unknowns matter" in page
