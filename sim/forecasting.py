@@ -134,9 +134,8 @@ def spread(values: np.ndarray) -> dict:
 
 def paired(variant: np.ndarray, base: np.ndarray) -> dict:
     """The mean paired difference (same parameter set and random stream) and its 95% interval."""
-    from .intervals import interval
-    diff = interval(np.asarray(variant, np.float64) - np.asarray(base, np.float64))
-    low, high = diff["ci95"]
+    from .headlines import t_interval
+    mean, low, high, _ = t_interval(np.asarray(variant, np.float64) - np.asarray(base, np.float64))
     verdict = ("more reshares" if low > 0 else "fewer reshares" if high < 0
                else "not distinguishable from the plan as it is")
-    return {"mean": diff["mean"], "ci95": [low, high], "verdict": verdict}
+    return {"mean": mean, "ci95": [low, high], "verdict": verdict}

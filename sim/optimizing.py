@@ -126,19 +126,15 @@ def better(metric: str) -> int:
 def paired_verdict(a: np.ndarray, b: np.ndarray, metric: str, names: tuple[str, str]) -> tuple[dict, str]:
     """The mean paired difference a - b with its 95% interval, and a sentence that names a
     winner only when the interval excludes zero."""
-    from scipy import stats
-    d = np.asarray(a, np.float64) - np.asarray(b, np.float64)
-    half = float(stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else 0.0
-    diff = {"mean": float(d.mean())}
-    low, high = diff["mean"] - half, diff["mean"] + half
+    from .headlines import t_interval
+    mean, low, high, _ = t_interval(np.asarray(a, np.float64) - np.asarray(b, np.float64))
     first, second = names
+    numbers = f"{metric} difference {mean:+,.1f}, 95% interval {low:+,.1f} to {high:+,.1f}"
     if low > 0 or high < 0:
-        winner = first if (low > 0) == (better(metric) > 0) else second
-        text = f"{winner} is better ({metric} difference {diff['mean']:+,.1f}, 95% interval {low:+,.1f} to {high:+,.1f})"
+        text = f"{first if (low > 0) == (better(metric) > 0) else second} is better ({numbers})"
     else:
-        text = (f"{first} and {second} are not distinguishable ({metric} difference {diff['mean']:+,.1f}, 95% interval "
-                f"{low:+,.1f} to {high:+,.1f})")
-    return {"mean": diff["mean"], "ci95": [low, high]}, text
+        text = f"{first} and {second} are not distinguishable ({numbers})"
+    return {"mean": mean, "ci95": [low, high]}, text
 
 
 def run_study(cfg, world, cache, levers: list[Lever], budget: float, journal: str | None, log=lambda line: None,

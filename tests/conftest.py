@@ -42,3 +42,16 @@ def shared_networks():
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is not available")
     return SHARED
+
+
+def kill_at(argv: list[str], marker: str) -> list[str]:
+    """Run `argv` and kill it at the first output line containing `marker`; its lines so far."""
+    first = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen = []
+    for line in first.stdout:
+        seen.append(line)
+        if marker in line:
+            first.kill()
+            break
+    first.wait(timeout=60)
+    return seen

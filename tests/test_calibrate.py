@@ -99,24 +99,16 @@ def hourly_export(path):
 def test_the_command_writes_its_outputs_and_a_killed_run_resumes(tmp_path):
     import subprocess
     import sys
-    import time
 
     import pandas as pd
     import yaml
 
-    from .conftest import ROOT
+    from .conftest import ROOT, kill_at
     observed = hourly_export(tmp_path / "analytics.csv")
     out = tmp_path / "cal"
     argv = [sys.executable, "-m", "sim.calibrate", f"observed={observed}", *SMALL, "calibrate.generations=6",
             f"hydra.run.dir={out}"]
-    first = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    seen = []
-    for line in first.stdout:                                        # kill it once two generations are stored
-        seen.append(line)
-        if "generation 2/6" in line:
-            first.kill()
-            break
-    first.wait(timeout=60)
+    seen = kill_at(argv, "generation 2/6")                          # killed once two generations are stored
     assert any("generation 2/6" in line for line in seen) and not (out / "calibrated.yaml").exists()
     again = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]

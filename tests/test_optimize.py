@@ -9,7 +9,7 @@ import pytest
 
 from sim.optimizing import Lever, paired_verdict, plan_values
 
-from .conftest import ROOT
+from .conftest import ROOT, kill_at
 
 
 def test_the_budget_is_split_by_the_weights_and_other_channels_get_nothing():
@@ -58,14 +58,7 @@ def test_a_killed_study_resumes_from_its_journal(tmp_path):
     argv = [sys.executable, "-m", "sim.optimize", "population=small", "run.days=3", "optimize.trials=20",
             "optimize.replicates=2", "optimize.confirm_replicates=4", "optimize.top=2",
             f"hydra.run.dir={out}"]
-    first = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    seen = []
-    for line in first.stdout:                              # kill it once 6 trials are in the journal
-        seen.append(line)
-        if "trial 6/20" in line:
-            first.kill()
-            break
-    first.wait(timeout=60)
+    seen = kill_at(argv, "trial 6/20")                     # killed once 6 trials are in the journal
     assert any("trial 6/20" in line for line in seen) and not (out / "best_plan.yaml").exists()
     again = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
