@@ -139,6 +139,20 @@ def _optimize(o) -> None:
     _choice("optimize.objective", o.objective, FINALS)
     if not isinstance(o.levers, dict) or not isinstance(o.against, dict) or not isinstance(o.choices, dict):
         raise ConfigError("optimize.levers", "must map configuration keys to ranges [low, high]")
+    from .robust import STATISTICS
+    _choice("optimize.statistic", o.statistic, STATISTICS)
+    _int("optimize.draws", o.draws, 1)
+    _int("optimize.workers", o.workers, 1)
+    _int("optimize.worker", o.worker, 0)
+    if not isinstance(o.uncertain, dict):
+        raise ConfigError("optimize.uncertain", "must map configuration keys to ranges [low, high]")
+    if isinstance(o.objectives, str) or len(set(o.objectives)) != len(o.objectives):
+        raise ConfigError("optimize.objectives", f"must be a list of distinct metrics, got {o.objectives!r}")
+    for k, metric in enumerate(o.objectives):
+        _choice(f"optimize.objectives[{k}]", metric, FINALS)
+    if o.statistic == "regret" and not o.against:
+        raise ConfigError("optimize.statistic", "regret is measured against the hand-written plans of "
+                          "optimize.against, which is empty")
 
 
 def _explore(e) -> None:

@@ -251,6 +251,14 @@ class OptimizeConfig:
     top: int = 5                        # best plans confirmed with confirm_replicates
     confirm_replicates: int = 40
     against: dict[str, dict[str, Any]] = field(default_factory=dict)   # hand-written plans (campaign overrides)
+    objectives: list[str] = field(default_factory=list)   # several metrics: a Pareto front (NSGA-II)
+    statistic: str = "mean"             # over the draws of the unknowns: mean | p10 | regret (sim.robust)
+    uncertain: dict[str, Any] = field(default_factory=dict)  # unknowns: dotted key -> [low, high]
+    posterior: str = ""                 # or a calibration's posterior.parquet (or its folder)
+    draws: int = 8                      # K draws of the unknowns per plan (with uncertain or posterior)
+    workers: int = 1                    # local processes filling the study together
+    worker: int = 0                     # > 0: a helper on a shared optimize.journal (searches, no confirmation)
+    journal: str = ""                   # the study's journal file ("" = study.journal in the run folder)
 
 
 @dataclass

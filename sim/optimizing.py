@@ -101,13 +101,29 @@ def plan_values(levers: list[Lever], drawn: dict, budget: float) -> dict:
     return values
 
 
+def plan_config(cfg, values: dict):
+    """A copy of `cfg` running the plan `values` (numbers and text choices)."""
+    c = set_parameters(cfg, {k: v for k, v in values.items() if not isinstance(v, str)})
+    return set_choices(c, {k: v for k, v in values.items() if isinstance(v, str)})
+
+
+def outcomes(c, world, cache, unknowns, metrics: list[str], replicates: int) -> dict:
+    """metric -> K x R: each metric per draw of the unknowns (one row when there are none)
+    and per replicate (replicate r on stream r of run.seed, for every draw and every plan)."""
+    from .results import simulate
+    rows = {m: [] for m in metrics}
+    for k in range(len(unknowns)) if unknowns else [None]:
+        ck = set_parameters(c, unknowns.values(k)) if k is not None else copy.deepcopy(c)
+        ck.run.replicates = replicates
+        result = simulate(ck, world=world, cache=cache, progress=lambda line: None)
+        for m in metrics:
+            rows[m].append(result.final(m))
+    return {m: np.array(v, np.float64) for m, v in rows.items()}
+
+
 def evaluate(cfg, world, cache, values: dict, metric: str, replicates: int) -> np.ndarray:
     """The metric per replicate of the plan `values` (replicate r on stream r of run.seed)."""
-    from .results import simulate
-    c = set_parameters(cfg, {k: v for k, v in values.items() if not isinstance(v, str)})
-    c = set_choices(c, {k: v for k, v in values.items() if isinstance(v, str)})
-    c.run.replicates = replicates
-    return simulate(c, world=world, cache=cache, progress=lambda line: None).final(metric)
+    return outcomes(plan_config(cfg, values), world, cache, None, [metric], replicates)[metric][0]
 
 
 def scenario(cfg, overrides: dict, budget: float):
@@ -137,58 +153,115 @@ def paired_verdict(a: np.ndarray, b: np.ndarray, metric: str, names: tuple[str, 
     return {"mean": mean, "ci95": [low, high]}, text
 
 
-def run_study(cfg, world, cache, levers: list[Lever], budget: float, journal: str | None, log=lambda line: None,
-              choices: dict | None = None):
-    """Optuna trials until `optimize.trials` have completed in the study of the `journal`
-    file (a new file, or the journal of an interrupted run, which is continued; None: in memory)."""
-    import time
+def objectives_of(o) -> list[str]:
+    """The metrics to optimise: `optimize.objectives` (several: a Pareto front), else `optimize.objective`."""
+    return list(o.objectives) or [o.objective]
 
+
+@dataclass
+class Search:
+    """What every trial needs: the world, the levers, the budget, the unknowns and, for
+    regret, the best hand-written plan's mean per draw of each metric."""
+    cfg: object
+    world: object
+    levers: list
+    budget: float
+    choices: dict
+    unknowns: object = None
+    reference: dict | None = None
+    cache: dict | None = None
+
+    def score(self, values: dict) -> list[float]:
+        """The statistic of each objective for the plan `values` (search replicates)."""
+        from .robust import statistic
+        o = self.cfg.optimize
+        found = outcomes(plan_config(self.cfg, values), self.world, self.cache, self.unknowns,
+                         objectives_of(o), o.replicates)
+        return [float(statistic(found[m].mean(axis=1), o.statistic, better(m), (self.reference or {}).get(m)))
+                for m in objectives_of(o)]
+
+
+def sampler_of(o, worker: int = 0):
+    import optuna
+    seed = o.seed + worker
+    if o.sampler == "random":
+        return optuna.samplers.RandomSampler(seed=seed)
+    if len(objectives_of(o)) > 1:
+        return optuna.samplers.NSGAIISampler(seed=seed, population_size=min(50, max(4, o.trials // 4)))
+    return optuna.samplers.TPESampler(seed=seed)
+
+
+def open_study(o, journal: str | None, worker: int = 0):
     import optuna
     from optuna.storages.journal import JournalFileBackend, JournalStorage
-    o = cfg.optimize
+
+    from .robust import direction
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = (optuna.samplers.RandomSampler(seed=o.seed) if o.sampler == "random"
-               else optuna.samplers.TPESampler(seed=o.seed))
     storage = JournalStorage(JournalFileBackend(journal)) if journal else None
-    study = optuna.create_study(study_name="influsim", storage=storage,
-                                sampler=sampler, direction="maximize" if better(o.objective) > 0 else "minimize",
-                                load_if_exists=True)
-    done = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
-    if done:
+    directions = ["maximize" if direction(o.statistic, better(m)) > 0 else "minimize" for m in objectives_of(o)]
+    return optuna.create_study(study_name="influsim", storage=storage, sampler=sampler_of(o, worker),
+                               directions=directions, load_if_exists=True)
+
+
+def completed(study) -> int:
+    import optuna
+    return sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.get_trials(deepcopy=False))
+
+
+def run_study(search: Search, journal: str | None, log=lambda line: None, worker: int = 0):
+    """Optuna trials until `optimize.trials` have completed in the study of the `journal`
+    file (a new file, or the journal of an interrupted run, which is continued; None: in
+    memory). Several workers (processes, or machines sharing the file) can fill one study."""
+    import time
+
+    from optuna.study import MaxTrialsCallback
+    o = search.cfg.optimize
+    study = open_study(o, journal, worker)
+    done = completed(study)
+    if done and worker == 0:
         log(f"resuming {journal}: {done} of {o.trials} trials already done")
-    start, first = time.perf_counter(), done
+    start, first, step = time.perf_counter(), done, max(1, o.trials // 10)
 
     def objective(trial):
         drawn = {lv.name: (trial.suggest_int(lv.name, int(lv.low), int(lv.high)) if lv.integer and not lv.share
-                           else trial.suggest_float(lv.name, lv.low, lv.high)) for lv in levers}
-        values = plan_values(levers, drawn, budget)
-        values.update({name: trial.suggest_categorical(name, options) for name, options in (choices or {}).items()})
+                           else trial.suggest_float(lv.name, lv.low, lv.high)) for lv in search.levers}
+        values = plan_values(search.levers, drawn, search.budget)
+        values.update({name: trial.suggest_categorical(name, options) for name, options in search.choices.items()})
         trial.set_user_attr("values", values)
-        return float(np.mean(evaluate(cfg, world, cache, values, o.objective, o.replicates)))
+        trial.set_user_attr("worker", worker)
+        scores = search.score(values)
+        return scores[0] if len(scores) == 1 else tuple(scores)
 
     def progress(study, trial):
-        n = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
-        if n % max(1, o.trials // 10) == 0 or n == o.trials:
+        n = completed(study)
+        if worker == 0 and (n // step > progress.shown or n >= o.trials):
+            progress.shown = n // step
             elapsed = time.perf_counter() - start
-            left = elapsed / max(n - first, 1) * (o.trials - n)
-            log(f"trial {n}/{o.trials}: best {o.objective} {study.best_value:,.1f}, {elapsed:.0f} s elapsed, "
-                f"~{left:.0f} s to go")
+            left = elapsed / max(n - first, 1) * max(o.trials - n, 0)
+            best = (f"best {o.statistic} of {o.objective} {study.best_value:,.1f}" if len(study.directions) == 1
+                    else f"{len(study.best_trials)} plans on the Pareto front")
+            log(f"trial {min(n, o.trials)}/{o.trials}: {best}, {elapsed:.0f} s elapsed, ~{left:.0f} s to go")
+    progress.shown = done // step
     if done < o.trials:
-        study.optimize(objective, n_trials=o.trials - done, callbacks=[progress])
+        study.optimize(objective, n_trials=o.trials - done, callbacks=[progress, MaxTrialsCallback(o.trials)])
     return study
 
 
 def top_plans(study, count: int) -> list[dict]:
-    """The values of the best `count` completed trials (best first, distinct plans)."""
+    """The values of the best `count` completed trials (best first, distinct plans); with
+    several objectives, the Pareto front's plans, best first on the first objective."""
     import optuna
-    trials = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-    trials.sort(key=lambda t: t.value, reverse=study.direction == optuna.study.StudyDirection.MAXIMIZE)
+    multi = len(study.directions) > 1
+    trials = study.best_trials if multi else [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    first = study.directions[0] == optuna.study.StudyDirection.MAXIMIZE
+    trials = sorted(trials, key=lambda t: t.values[0], reverse=first)
     out, seen = [], set()
     for t in trials:
         key = tuple(sorted((k, v if isinstance(v, str) else round(v, 6)) for k, v in t.user_attrs["values"].items()))
         if key not in seen:
             seen.add(key)
-            out.append({"trial": t.number, "search_value": t.value, "values": t.user_attrs["values"]})
+            out.append({"trial": t.number, "search_value": t.values[0] if multi else t.value,
+                        "search_values": list(t.values), "values": t.user_attrs["values"]})
         if len(out) == count:
             break
     return out

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 def compare(trials: int, replicates: int, small: bool, seeds=range(5), confirm: int = 40):
     from sim.campaign import budget_of
     from sim.command_line import composed
-    from sim.optimizing import check_levers, evaluate, paired_verdict, run_study, top_plans
+    from sim.optimizing import Search, check_choices, check_levers, evaluate, paired_verdict, run_study, top_plans
     from sim.population import build_world
     cfg = composed(*(["population=small"] if small else []), "run.report=false", "run.influencers=false")
     cfg.optimize.trials, cfg.optimize.replicates = trials, replicates
@@ -43,7 +43,8 @@ def compare(trials: int, replicates: int, small: bool, seeds=range(5), confirm: 
         for sampler in ("tpe", "random"):
             c = copy.deepcopy(cfg)
             c.optimize.sampler, c.optimize.seed = sampler, seed
-            study = run_study(c, world, cache, levers, budget, None)
+            search = Search(c, world, levers, budget, check_choices(c, c.optimize.choices), cache=cache)
+            study = run_study(search, None)
             values = top_plans(study, 1)[0]["values"]
             best[sampler] = evaluate(fresh, world, cache, values, cfg.optimize.objective, confirm)
         diff, text = paired_verdict(best["tpe"], best["random"], cfg.optimize.objective, ("TPE", "random search"))
