@@ -139,7 +139,7 @@ def _optimize(o) -> None:
     _choice("optimize.objective", o.objective, FINALS)
     if not isinstance(o.levers, dict) or not isinstance(o.against, dict) or not isinstance(o.choices, dict):
         raise ConfigError("optimize.levers", "must map configuration keys to ranges [low, high]")
-    from .robust import STATISTICS
+    from .metrics import STATISTICS
     _choice("optimize.statistic", o.statistic, STATISTICS)
     _int("optimize.draws", o.draws, 1)
     _int("optimize.workers", o.workers, 1)

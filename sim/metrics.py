@@ -25,6 +25,8 @@ _FLOW_BLOCK = {"exposures": K.EXPOSED, "missed_posts": K.MISSED, "posts_this_hou
                "engagements": K.ENGAGED}       # per-kind blocks of the kernel's counts
 UNION = {"reach", "useful_reach", "adopted", "useful_adopted"} | {
     f"{w}_{k}" for w in ("aware", "adopted") for k in KIND_NAMES}
+# statistics of a plan over draws of the unknowns (sim.robust)
+STATISTICS = ("mean", "p10", "regret")
 FINALS = ("reach", "useful_reach", "relays", "adoptions", "useful_adoptions", "seeded",
           "impressions", "exposures", "missed_posts", "posts", "engagements", "spent",
           "frequency", "share_rate", "cost_per_engagement", "cost_per_adoption", "useful_reach_per_euro",

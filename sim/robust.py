@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ConfigError, DataError
+from .metrics import STATISTICS  # noqa: F401 - the statistics this module computes
 
-STATISTICS = ("mean", "p10", "regret")
 UNKNOWNS_STREAM = 0x756E6B6E      # "unkn": the draws of the unknowns, apart from the search's own
 
 
