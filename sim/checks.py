@@ -162,6 +162,9 @@ def _explore(e) -> None:
         raise ConfigError("explore.base", f"must be a power of 2 (Sobol points), got {e.base}")
     _int("explore.replicates", e.replicates, 1)
     _choice("explore.metric", e.metric, FINALS)
+    _int("explore.chunk", e.chunk, 1)
+    _int("explore.workers", e.workers, 1)
+    _choice("explore.backend", e.backend, ("local", "ray"))
     if not isinstance(e.factors, dict) or not isinstance(e.plans, dict):
         raise ConfigError("explore.factors", "must map configuration keys to ranges [low, high]")
 

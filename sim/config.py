@@ -271,6 +271,10 @@ class ExploreConfig:
     base: int = 32                      # Sobol base sample: base x (factors + 2) design points (a power of 2)
     replicates: int = 4
     dummy: bool = True                  # add a factor nothing reads (its total index should be 0)
+    chunk: int = 16                     # design points per job (a rerun skips finished chunks)
+    workers: int = 1                    # local processes (joblib); with backend=ray, Ray decides
+    backend: str = "local"              # local | ray
+    ray_address: str = ""               # "" starts Ray on this machine; HOST:PORT or auto joins a cluster
 
 
 @dataclass

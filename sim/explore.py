@@ -12,8 +12,8 @@ indices; who wins where over the two most important factors) into the run folder
 """
 from __future__ import annotations
 
-import copy
 import logging
+import sys
 import time
 from pathlib import Path
 
@@ -24,10 +24,10 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from .command_line import CONFIG_DIR, fail, launch, to_config
+from .design_runs import DUMMY
 from .errors import ConfigError, DataError
 
 log = logging.getLogger("sim")
-DUMMY = "dummy (no effect)"
 
 
 def factors_of(cfg):
@@ -37,33 +37,6 @@ def factors_of(cfg):
     if len(cfg.explore.plans) != 2:
         raise ConfigError("explore.plans", f"needs exactly two plans to compare, got {len(cfg.explore.plans)}")
     return factors + ([Factor(DUMMY, 0.0, 1.0)] if cfg.explore.dummy else [])
-
-
-def run_design(cfg, factors, design: np.ndarray, progress=lambda line: None) -> pd.DataFrame:
-    """The metric's mean for each plan at each design point (common random numbers)."""
-    from .campaign import budget_of
-    from .config import campaign_with
-    from .inference import set_parameters
-    from .population import build_world
-    from .results import simulate
-    world, cache, e = build_world(cfg), {}, cfg.explore
-    budget = budget_of(cfg.campaign)
-    names = list(e.plans)
-    rows, start = [], time.perf_counter()
-    for k, point in enumerate(design):
-        values = {f.name: float(v) for f, v in zip(factors, point) if f.name != DUMMY}
-        row = dict(zip([f.name for f in factors], point))
-        for name in names:
-            c = set_parameters(cfg, values)
-            c.campaign = campaign_with(c.campaign, {"budget": budget, **e.plans[name]}, f"explore.plans.{name}")
-            c.run.replicates = e.replicates
-            row[name] = float(simulate(c, world=world, cache=cache, progress=lambda line: None).final(e.metric).mean())
-        rows.append(row)
-        if (k + 1) % max(1, len(design) // 10) == 0:
-            elapsed = time.perf_counter() - start
-            progress(f"design point {k + 1:,}/{len(design):,}, {elapsed:.0f} s elapsed, "
-                     f"~{elapsed / (k + 1) * (len(design) - k - 1):.0f} s to go")
-    return pd.DataFrame(rows)
 
 
 def figures(table, indices, rules, names, metric) -> list:
@@ -115,6 +88,19 @@ def write_report(outdir: Path, table, indices, rules, lines, names, metric) -> N
     write_page(rep)
 
 
+def check_design(outdir: Path, factors, design: np.ndarray) -> None:
+    """design.csv in the run folder: written on the first run; a rerun must have the same
+    design (the finished chunks belong to it)."""
+    file = outdir / "design.csv"
+    frame = pd.DataFrame(design, columns=[f.name for f in factors])
+    if file.exists():
+        old = pd.read_csv(file)
+        if list(old.columns) != list(frame.columns) or old.shape != frame.shape or not np.allclose(old, frame):
+            fail(f"explore: {outdir} holds another design (design.csv); rerun with the same settings or a new folder")
+    else:
+        frame.to_csv(file, index=False)
+
+
 def threshold(event: np.ndarray) -> float:
     """The density a rule must reach: 0.8, or halfway from the event's base rate to 1 when
     the event is already that common (a rule that says "anywhere" tells nothing)."""
@@ -124,6 +110,7 @@ def threshold(event: np.ndarray) -> float:
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def _task(dcfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)
+    from .design_runs import run_chunks
     from .exploring import discover, sobol_design, sobol_indices
     start = time.perf_counter()
     try:
@@ -136,7 +123,16 @@ def _task(dcfg: DictConfig) -> None:
     design = sobol_design(factors, e.base, seed=cfg.run.seed)
     log.info(f"exploring {len(factors)} factors x plans {first} and {second}: {len(design):,} design points x "
              f"{e.replicates} replicates each")
-    table = run_design(cfg, factors, design, progress=log.info)
+    check_design(outdir, factors, design)
+    try:
+        table, failed = run_chunks(cfg, factors, design, outdir, progress=log.info)
+    except ConfigError as err:
+        fail(str(err))
+    if failed:
+        k, first_error = next(iter(failed.items()))
+        print(f"influsim: {len(failed)} of {-(-len(design) // e.chunk)} chunks failed (first: chunk {k}, {first_error}; "
+              f"see {outdir / 'points'}/chunk_*/error.json); rerun the same command to retry them", file=sys.stderr)
+        sys.exit(1)
     table["difference"] = table[first] - table[second]
     table.to_csv(outdir / "explore.csv", index=False)
     indices = sobol_indices(factors, table["difference"].to_numpy(), seed=cfg.run.seed)

@@ -44,6 +44,7 @@ def check_levers(cfg, levers: dict) -> list[Lever]:
     import math
 
     from .inference import _field, flat_params
+    from .population import shapes_world
     flat = flat_params(levers)
     if not flat:
         raise ConfigError("optimize.levers", "is empty: give at least one lever and its range [low, high]")
@@ -52,6 +53,9 @@ def check_levers(cfg, levers: dict) -> list[Lever]:
     for p in check_priors(cfg, plain, "optimize.levers") if plain else []:
         node, attr = _field(cfg, p.name, "optimize.levers")
         out.append(Lever(p.name, p.low, p.high, isinstance(getattr(node, attr), int)))
+        if shapes_world([p.name]):
+            raise ConfigError(f"optimize.levers.{p.name}", "is a property of the market, not of the plan "
+                              "(put it in optimize.uncertain)")
     for name, bounds in flat.items():
         if name in plain:
             continue
@@ -110,12 +114,16 @@ def plan_config(cfg, values: dict):
 def outcomes(c, world, cache, unknowns, metrics: list[str], replicates: int) -> dict:
     """metric -> K x R: each metric per draw of the unknowns (one row when there are none)
     and per replicate (replicate r on stream r of run.seed, for every draw and every plan)."""
+    from .population import build_world, shapes_world
     from .results import simulate
     rows = {m: [] for m in metrics}
     for k in range(len(unknowns)) if unknowns else [None]:
         ck = set_parameters(c, unknowns.values(k)) if k is not None else copy.deepcopy(c)
         ck.run.replicates = replicates
-        result = simulate(ck, world=world, cache=cache, progress=lambda line: None)
+        w, wc = world, cache
+        if k is not None and shapes_world(unknowns.names):     # e.g. population.scepticism_mean: its own world
+            w, wc = unknowns.worlds[k] if k in unknowns.worlds else unknowns.worlds.setdefault(k, (build_world(ck), {}))
+        result = simulate(ck, world=w, cache=wc, progress=lambda line: None)
         for m in metrics:
             rows[m].append(result.final(m))
     return {m: np.array(v, np.float64) for m, v in rows.items()}

@@ -300,6 +300,15 @@ def _followers_world(cfg: Config):
     return kind, segment, interests, network, p.segments, None, follows.handles, declared, notes
 
 
+# keys of the configuration that build_world reads: a change to one of them needs a new world
+WORLD_KEYS = ("population.", "network.", "diffusion.credibility.", "accounts")
+
+
+def shapes_world(names) -> bool:
+    """True if any of the dotted keys `names` changes the world build_world makes."""
+    return any(name.startswith(WORLD_KEYS) for name in names)
+
+
 def build_world(cfg: Config) -> tuple[Population, Network]:
     """Build the population and its network from config; each attribute from its own
     random stream (`world_stream`), seeded by run.seed."""

@@ -18,7 +18,7 @@ replicates):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,6 +33,7 @@ class Unknowns:
     names: list[str]
     draws: np.ndarray          # K x len(names)
     source: str                # where they come from, for the log and the report
+    worlds: dict = field(default_factory=dict)   # draw -> (world, cache) when the unknowns shape the world
 
     def __len__(self) -> int:
         return len(self.draws)

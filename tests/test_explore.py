@@ -2,8 +2,11 @@
 known indices, and PRIM finds a box planted in synthetic data."""
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.exploring import Factor, discover, sobol_design, sobol_indices
+
+from .test_sweep import ray_cluster  # noqa: F401 - the fixture
 
 
 def ishigami_indices(a=7.0, b=0.1):
@@ -62,3 +65,86 @@ def test_the_explore_command_ranks_factors_and_writes_both_rules(tmp_path, capsy
     assert "coverage" in printed and "density" in printed
     page = (out / "report.html").read_text()
     assert page.count("<img") == 2 and "Which unknowns matter" in page
+
+
+SMALL_EXPLORE = ("explore=targeted_vs_mass", "population=small", "run.days=3", "explore.base=4", "explore.replicates=2",
+                 "explore.chunk=8")
+
+
+def test_a_failed_chunk_is_recorded_and_a_rerun_does_only_it(tmp_path, monkeypatch):
+    import json
+
+    import sim.design_runs as runs
+    from sim.exploring import sobol_design
+
+    from .conftest import compose_config
+    cfg = compose_config(*SMALL_EXPLORE)
+    from sim.explore import factors_of
+    factors = factors_of(cfg)
+    design = sobol_design(factors, cfg.explore.base, seed=0)
+    whole, failed = runs.run_chunks(cfg, factors, design, tmp_path / "once")
+    assert not failed and len(whole) == len(design) == 36
+    real, calls = runs.design_rows, []
+
+    def second_chunk_fails(c, f, points):
+        calls.append(len(points))
+        if len(calls) == 2:
+            raise RuntimeError("node lost")
+        return real(c, f, points)
+    monkeypatch.setattr(runs, "design_rows", second_chunk_fails)
+    table, failed = runs.run_chunks(cfg, factors, design, tmp_path / "twice")
+    assert table is None and failed == {1: "RuntimeError: node lost"}
+    error = json.loads((tmp_path / "twice" / "points" / "chunk_0001" / "error.json").read_text())
+    assert error["error"] == "RuntimeError: node lost" and error["overrides"] == ["points 8 to 15"]
+    assert sorted(p.name for p in (tmp_path / "twice" / "points").glob("*.parquet")) == [
+        "chunk_0000.parquet", "chunk_0002.parquet", "chunk_0003.parquet", "chunk_0004.parquet"]
+    calls.clear()
+    lines = []
+    table, failed = runs.run_chunks(cfg, factors, design, tmp_path / "twice", progress=lines.append)
+    assert calls == [8] and not failed                           # only the failed chunk ran again
+    assert "resuming" in lines[0] and "4 of 5 chunks already done" in lines[0]
+    pd.testing.assert_frame_equal(table, whole)                  # same rows as the run that never failed
+
+
+def test_a_factor_that_shapes_the_world_gets_its_own_world():
+    from sim.config import campaign_with
+    from sim.design_runs import design_rows
+    from sim.inference import set_parameters
+    from sim.results import simulate
+
+    from .conftest import compose_config
+    cfg = compose_config(*SMALL_EXPLORE)
+    factors = [Factor("population.scepticism_mean", 0.05, 0.95)]
+    rows = design_rows(cfg, factors, np.array([[0.05], [0.95]]))
+    for k, value in enumerate((0.05, 0.95)):
+        c = set_parameters(cfg, {"population.scepticism_mean": value})
+        c.campaign = campaign_with(c.campaign, {"budget": 50_000.0, **cfg.explore.plans["mass"]}, "plan")
+        c.run.replicates = cfg.explore.replicates
+        alone = simulate(c, progress=lambda line: None).final("useful_reach").mean()    # builds its own world
+        assert rows["mass"][k] == alone
+    assert rows["mass"][0] > rows["mass"][1]                    # less sceptical people relay more
+
+
+@pytest.mark.slow
+def test_local_processes_and_ray_give_the_in_process_rows(tmp_path, ray_cluster):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+    address, env = ray_cluster
+    tables = {}
+    home = tmp_path / "home"                     # a Ray started by the command must not leave ~/.ray/auth_token
+    home.mkdir()
+    for name, extra in (("here", []), ("joblib", ["explore.workers=2"]),
+                        ("ray", ["explore.backend=ray", f"explore.ray_address={address}"]),
+                        ("own_ray", ["explore.backend=ray"])):
+        done = subprocess.run([sys.executable, "-m", "sim.explore", *SMALL_EXPLORE, *extra,
+                               f"hydra.run.dir={tmp_path / name}"], cwd=ROOT, capture_output=True, text=True,
+                              env={**env, "HOME": str(home)} if name == "own_ray" else env, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        tables[name] = pd.read_csv(tmp_path / name / "explore.csv")
+        assert "chunk 5/5 done (0 failed)" in done.stdout + done.stderr
+    pd.testing.assert_frame_equal(tables["joblib"], tables["here"])
+    pd.testing.assert_frame_equal(tables["ray"], tables["here"])
+    pd.testing.assert_frame_equal(tables["own_ray"], tables["here"])
+    assert not (home / ".ray").exists()
