@@ -9,6 +9,10 @@ numbers. Prints which factors matter for the difference "first plan - second pla
 and PRIM's rules for either plan beating the other. Writes `explore.csv` (one row per
 design point), `sensitivity.csv`, `rule.txt` and `report.html` / `report.pdf` (ranked
 indices; who wins where over the two most important factors) into the run folder.
+
+The design runs in chunks (`sim.design_runs`): here, in `explore.workers` local
+processes, or on Ray (`explore.backend=ray`); `points/` keeps finished chunks, so a
+killed or failed run, rerun with the same command, does only what is left.
 """
 from __future__ import annotations
 

@@ -117,3 +117,19 @@ def test_two_objectives_give_the_pareto_front_and_two_workers_share_the_study(tm
     assert {tuple(np.round(r, 6)) for r in chosen[["values_0", "values_1"]].to_numpy(float)} == front_values
     assert len(list((out / "plans").glob("plan_*.yaml"))) == len(found)
     assert (out / "fig_pareto.png").exists() and "Pareto front of useful_reach and cost_per_adoption" in done.stdout
+
+
+def test_unknowns_that_shape_the_world_get_their_own_world():
+    from sim.optimizing import outcomes
+    from sim.population import build_world
+    from sim.results import simulate
+    from sim.robust import Unknowns
+
+    from .conftest import compose_config
+    cfg = compose_config("population=small", "run.days=3")
+    unknowns = Unknowns(["population.scepticism_mean"], np.array([[0.05], [0.95]]), "two draws")
+    found = outcomes(cfg, build_world(cfg), {}, unknowns, ["useful_reach"], 3)["useful_reach"]
+    for k, value in enumerate((0.05, 0.95)):
+        c = compose_config("population=small", "run.days=3", f"population.scepticism_mean={value}", "run.replicates=3")
+        assert np.array_equal(found[k], simulate(c, progress=lambda line: None).final("useful_reach"))
+    assert found[0].mean() > found[1].mean() and set(unknowns.worlds) == {0, 1}
