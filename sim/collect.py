@@ -178,9 +178,12 @@ def _rows(job_dir: Path, sweep_dir: Path):
     base = {"job": str(job_dir.relative_to(sweep_dir)), "status": "incomplete", "error": ""}
     params = _params(job_dir)
     if (job_dir / DONE).exists():
-        read_json(job_dir / DONE)                       # a corrupt marker is refused, not trusted
+        done = read_json(job_dir / DONE)                # a corrupt marker is refused, not trusted
         base["status"] = "done"
         path = job_dir / "summary.json"
+        if "summary.json" not in done.get("files", ["summary.json"]):     # sim.optimize's jobs: no metrics here
+            yield {**base, **params, "scenario": ""}, {}
+            return
         summary = read_json(path)
         with malformed(path):
             if "comparison" in summary:

@@ -118,6 +118,12 @@ def search_in_parallel(search, journal: str, log_line):
     return study
 
 
+def finished(outdir: Path, files, start: float) -> None:
+    """done.json: in a sweep (several helpers on one journal, launched by Hydra), the job counts as done."""
+    from .jobs import write_done
+    write_done(outdir, files, HydraConfig.get().overrides.task, time.perf_counter() - start)
+
+
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def _task(dcfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -147,6 +153,7 @@ def _task(dcfg: DictConfig) -> None:
     except (ConfigError, DataError) as err:
         fail(str(err))
     if o.worker:
+        finished(outdir, [], start)
         print(f"influsim: helper {o.worker} done; {journal} holds the study")
         return
     plans = top_plans(study, o.top)
@@ -155,6 +162,7 @@ def _task(dcfg: DictConfig) -> None:
     summary = summarise(cfg, plans, confirm(search, plans), search.budget, search.unknowns)
     write_outputs(outdir, study, summary)
     write_report(outdir, study, summary)
+    finished(outdir, [outdir / name for name in ("best_plan.yaml", "optimize.json", "trials.csv", "report.html")], start)
     print("\n".join(headline(summary)))
     print(f"influsim: optimized in {time.perf_counter() - start:.0f} s: {outdir / 'best_plan.yaml'}, optimize.json, "
           "trials.csv, study.journal, report.html")

@@ -86,3 +86,21 @@ def test_sim_run_accepts_a_best_plan_file_with_text_keys(tmp_path):
     from sim.errors import DataError
     with pytest.raises(DataError, match="must be a number"):
         compose_config(f"calibration={calibration}")
+
+
+@pytest.mark.slow
+def test_helpers_launched_as_a_sweep_share_one_study(tmp_path):
+    """The cluster route: Hydra's launcher starts the main command and a helper on one journal."""
+    import pandas as pd
+    journal = tmp_path / "study.journal"
+    argv = [sys.executable, "-m", "sim.optimize", "-m", "hydra/launcher=joblib", "population=small", "run.days=7",
+            "optimize.trials=40", "optimize.replicates=2", "optimize.confirm_replicates=4", "optimize.top=2",
+            f"optimize.journal={journal}", "optimize.worker=0,1", f"hydra.sweep.dir={tmp_path / 'sweep'}"]
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    sweep = pd.read_csv(tmp_path / "sweep" / "sweep.csv")
+    assert (sweep.status == "done").all() and sorted(sweep["optimize.worker"]) == [0, 1]
+    main = next(p for p in (tmp_path / "sweep").iterdir() if "worker=0" in p.name)
+    trials = pd.read_csv(main / "trials.csv")
+    assert (trials.state == "COMPLETE").sum() >= 40 and set(trials.user_attrs_worker) == {0, 1}
+    assert (main / "best_plan.yaml").exists() and "helper 1 done" in done.stdout

@@ -137,7 +137,8 @@ class InflusimSweeper(BasicSweeper):
         table = collect(sweep_dir, job_dirs=job_dirs)
         failed = [d for d in job_dirs if not is_complete(d)]
         log.info(f"[sweep] results: {sweep_dir / 'sweep.csv'} ({len(table)} rows), {sweep_dir / 'sweep.parquet'}")
-        if self.config.run.get("report", True) and len(table) and (table.status == "done").any():
+        ran = len(table) and (table.status == "done").any() and table.filter(like="_mean").notna().any().any()
+        if self.config.run.get("report", True) and ran:     # sim.optimize's helpers have no metrics to report
             self._report(sweep_dir)
         if failed:
             print(f"influsim: {len(failed)} of {len(jobs)} jobs failed (errors in {sweep_dir / 'sweep.csv'}); "
