@@ -59,7 +59,8 @@ def pareto(plt, study, s: dict):
     left.plot(frame.values_0[on], frame.values_1[on], "o", ms=5, color=OKABE_ITO[0], label="on the Pareto front")
     left.set(xlabel=_stat(s, x), ylabel=_stat(s, y), title=f"Search ({len(frame)} trials, {s['replicates']} replicates)")
     left.legend(fontsize=8)
-    for p in s["plans"]:
+    shown, far = near_the_front(s, x, y)
+    for p in shown:
         bx, by = p["by_metric"][x], p["by_metric"][y]
         colour = OKABE_ITO[0] if p["name"].startswith("plan ") else OKABE_ITO[2]
         right.errorbar(bx["value"], by["value"], color=colour, fmt="o", capsize=2,
@@ -68,9 +69,31 @@ def pareto(plt, study, s: dict):
         right.annotate(p["name"].split(" (")[0], (bx["value"], by["value"]), fontsize=7, xytext=(3, 3),
                        textcoords="offset points")
     right.set(xlabel=_stat(s, x), ylabel=_stat(s, y),
-              title=f"Confirmed: front (blue), hand-written (green), {s['confirm_replicates']} replicates")
+              title=f"Front (blue) and hand-written (green), {s['confirm_replicates']} new replicates")
+    if far:
+        right.text(0.01, 0.01, f"far off the front, not drawn: {', '.join(far)}", transform=right.transAxes,
+                   fontsize=7, va="bottom")
+    for ax in (left, right):
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
     fig.tight_layout()
     return fig
+
+
+def near_the_front(s: dict, x: str, y: str) -> tuple[list, list]:
+    """(plans to draw, names left out): hand-written plans more than twice the front's
+    spread away from it on either axis would squeeze the front into a corner."""
+    front = [p for p in s["plans"] if p["name"].startswith("plan ")]
+    keep, far = list(front), []
+    for p in s["plans"]:
+        if p in front:
+            continue
+        inside = True
+        for m in (x, y):
+            values = [q["by_metric"][m]["value"] for q in front]
+            span = max(max(values) - min(values), 0.02 * max(abs(v) for v in values), 1e-9)
+            inside &= min(values) - 2 * span <= p["by_metric"][m]["value"] <= max(values) + 2 * span
+        (keep if inside else far).append(p if inside else p["name"])
+    return keep, far
 
 
 def figures(study, s: dict) -> list:
@@ -80,7 +103,8 @@ def figures(study, s: dict) -> list:
     import matplotlib.pyplot as plt
     if len(s["objectives"]) > 1:
         return [("pareto", "The Pareto front", "Left: every plan the search tried, the front's in blue. Right: the "
-                 "front's plans and the hand-written ones on fresh common random streams, with 95% intervals; a plan "
+                 "front's plans (the best optimize.top on the first objective) and the hand-written ones on fresh common random "
+                 "streams, with 95% intervals; a plan "
                  "beats another only where both intervals of the paired differences exclude 0 (headline).",
                  pareto(plt, study, s)),
                 ("plans", "The front's plans against the hand-written ones, on the first objective", "", plans_bars(plt, s))]
