@@ -37,6 +37,19 @@ def t_interval(values) -> tuple[float, float, float, int]:
     return m, m - half, m + half, int(values.size)
 
 
+def winner_sentence(mean: float, low: float, high: float, names: tuple[str, str], more_is_better: bool,
+                    label: str) -> tuple[dict, str]:
+    """The difference first - second with its 95% interval, and a sentence that names a
+    winner only when the interval excludes zero (the project's rule for every verdict)."""
+    first, second = names
+    numbers = f"{label} {mean:+,.1f}, 95% interval {low:+,.1f} to {high:+,.1f}"
+    if low > 0 or high < 0:
+        text = f"{first if (low > 0) == more_is_better else second} is better ({numbers})"
+    else:
+        text = f"{first} and {second} are not distinguishable ({numbers})"
+    return {"mean": mean, "ci95": [low, high]}, text
+
+
 def paired_ratio(a: np.ndarray, b: np.ndarray):
     """Geometric-mean ratio a/b over paired replicates (same random streams) and its 95% interval
     (nan bounds with one pair); None without a pair where both are positive."""

@@ -1,12 +1,15 @@
-"""Command line: `python -m sim.optimize [optimize=default] [optimize.trials=200] [overrides]`.
+"""Command line: `python -m sim.optimize [optimize=default|robust|pareto] [overrides]`.
 
 Searches the plan's levers (`optimize.levers`, `sim.optimizing`) for the best value of
-`optimize.objective` under the campaign's budget with Optuna (TPE, or random search),
-then confirms the best `optimize.top` plans and the hand-written plans of
-`optimize.against` on `optimize.confirm_replicates` common random streams. Writes into the
-run folder: `study.journal` (Optuna's; rerunning the same command continues it),
-`best_plan.yaml` (`python -m sim.run plan=best_plan.yaml` runs it), `optimize.json`,
-`trials.csv` and `report.html` / `report.pdf` with the search history and the plans.
+`optimize.objective` (or the Pareto front of `optimize.objectives`) under the campaign's
+budget with Optuna (TPE, NSGA-II, or random search), each plan judged over the draws of
+the unknowns (`optimize.uncertain` / `optimize.posterior`, `sim.robust`) by
+`optimize.statistic`; then confirms the best `optimize.top` plans and the hand-written
+plans of `optimize.against` on `optimize.confirm_replicates` common random streams.
+Writes into the run folder: `study.journal` (Optuna's; rerunning the same command
+continues it; `optimize.workers` local processes or `optimize.worker` helpers can share
+it), `best_plan.yaml` (`python -m sim.run plan=best_plan.yaml` runs it; `plans/` for a
+front), `optimize.json`, `trials.csv` and `report.html` / `report.pdf` (`sim.optimize_report`).
 """
 from __future__ import annotations
 

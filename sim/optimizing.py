@@ -7,9 +7,10 @@ budget is a hard constraint by construction. Other levers (`timing.launch_hour`,
 take their value as drawn (whole numbers where the key is an integer).
 
 Every candidate plan is simulated on the world built once with the same replicates'
-random streams (common random numbers), so two plans differ by their levers, not by
-luck. The study lives in a journal file in the run folder: a killed run, rerun with the
-same command, continues it.
+random streams (common random numbers), and on the same draws of the unknowns
+(`sim.robust`), so two plans differ by their levers, not by luck. The study lives in a
+journal file: a killed run, rerun with the same command, continues it, and several
+processes (or machines sharing the file) can fill it together.
 """
 from __future__ import annotations
 
@@ -150,15 +151,9 @@ def better(metric: str) -> int:
 def paired_verdict(a: np.ndarray, b: np.ndarray, metric: str, names: tuple[str, str]) -> tuple[dict, str]:
     """The mean paired difference a - b with its 95% interval, and a sentence that names a
     winner only when the interval excludes zero."""
-    from .headlines import t_interval
+    from .headlines import t_interval, winner_sentence
     mean, low, high, _ = t_interval(np.asarray(a, np.float64) - np.asarray(b, np.float64))
-    first, second = names
-    numbers = f"{metric} difference {mean:+,.1f}, 95% interval {low:+,.1f} to {high:+,.1f}"
-    if low > 0 or high < 0:
-        text = f"{first if (low > 0) == (better(metric) > 0) else second} is better ({numbers})"
-    else:
-        text = f"{first} and {second} are not distinguishable ({numbers})"
-    return {"mean": mean, "ci95": [low, high]}, text
+    return winner_sentence(mean, low, high, names, better(metric) > 0, f"{metric} difference")
 
 
 def objectives_of(o) -> list[str]:

@@ -135,13 +135,7 @@ def robust_verdict(boot: dict, point: dict, a: str, b: str, name: str, sign: int
                    names: tuple[str, str] | None = None) -> tuple[dict, str]:
     """The difference a - b in the statistic with its 95% bootstrap interval, and a sentence
     that names a winner (as `names`, default a and b) only when the interval excludes zero."""
-    diff = boot[a] - boot[b]
-    low, high = (float(x) for x in np.percentile(diff, [2.5, 97.5]))
-    mean = point[a] - point[b]
-    first, second = names or (a, b)
-    numbers = f"{name} of {metric}: difference {mean:+,.1f}, 95% interval {low:+,.1f} to {high:+,.1f}"
-    if low > 0 or high < 0:
-        text = f"{first if (low > 0) == (direction(name, sign) > 0) else second} is better ({numbers})"
-    else:
-        text = f"{first} and {second} are not distinguishable ({numbers})"
-    return {"mean": mean, "ci95": [low, high]}, text
+    from .headlines import winner_sentence
+    low, high = (float(x) for x in np.percentile(boot[a] - boot[b], [2.5, 97.5]))
+    return winner_sentence(point[a] - point[b], low, high, names or (a, b), direction(name, sign) > 0,
+                           f"{name} of {metric}: difference")
