@@ -53,7 +53,7 @@ def prepare(cfg):
     from .population import build_world
     from .robust import draw_unknowns
     o = cfg.optimize
-    levers = check_levers(cfg, o.levers)
+    levers = check_levers(cfg, o.levers, o.choices)
     choices = check_choices(cfg, o.choices)
     unknowns = draw_unknowns(cfg, o.uncertain, o.posterior, o.draws, o.seed)
     clash = sorted({lv.name for lv in levers} & set(unknowns.names if unknowns else []))

@@ -39,7 +39,7 @@ class Lever:
         return self.name.startswith(CHANNELS) and self.name[len(CHANNELS):] in SHARE_KEYS
 
 
-def check_levers(cfg, levers: dict) -> list[Lever]:
+def check_levers(cfg, levers: dict, choices: dict | None = None) -> list[Lever]:
     """Known numeric keys with low < high; channel weights >= 0, on a channels plan (their
     ends are weights, not euros, so they are not checked as configuration values)."""
     import math
@@ -47,8 +47,9 @@ def check_levers(cfg, levers: dict) -> list[Lever]:
     from .inference import _field, flat_params
     from .population import shapes_world
     flat = flat_params(levers)
-    if not flat:
-        raise ConfigError("optimize.levers", "is empty: give at least one lever and its range [low, high]")
+    if not flat and not flat_params(choices or {}):
+        raise ConfigError("optimize.levers", "is empty (and so is optimize.choices): give at least one lever and "
+                          "its range [low, high], or a text key and its options")
     plain = {name: bounds for name, bounds in flat.items() if not Lever(name, 0, 0, False).share}
     out = []
     for p in check_priors(cfg, plain, "optimize.levers") if plain else []:

@@ -50,6 +50,9 @@ def test_an_empty_search_space_is_refused():
     from sim.optimizing import check_levers
     with pytest.raises(ConfigError, match="optimize.levers: is empty"):
         check_levers(Config(), {})
+    with pytest.raises(ConfigError, match="optimize.levers: is empty"):
+        check_levers(Config(), {}, {})
+    assert check_levers(Config(), {}, {"campaign.strategy": ["followers", "greedy"]}) == []   # choices alone: a search
 
 
 @pytest.mark.slow
