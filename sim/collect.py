@@ -181,7 +181,7 @@ def _rows(job_dir: Path, sweep_dir: Path):
         done = read_json(job_dir / DONE)                # a corrupt marker is refused, not trusted
         base["status"] = "done"
         path = job_dir / "summary.json"
-        if "summary.json" not in done.get("files", ["summary.json"]):     # sim.optimize's jobs: no metrics here
+        if done.get("metrics", True) is False:          # sim.optimize's jobs: no metrics to collect
             yield {**base, **params, "scenario": ""}, {}
             return
         summary = read_json(path)

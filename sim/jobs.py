@@ -17,10 +17,12 @@ def is_complete(job_dir: str | Path) -> bool:
     return (Path(job_dir) / DONE).exists()
 
 
-def write_done(job_dir: str | Path, files, overrides, seconds: float) -> None:
+def write_done(job_dir: str | Path, files, overrides, seconds: float, metrics: bool = True) -> None:
+    """`metrics=False`: a job with no summary.json to collect (sim.optimize's main command and helpers)."""
     from .results import write_json
     write_json(Path(job_dir) / DONE, {"files": sorted(Path(f).name for f in files), "overrides": list(overrides),
-                                      "seconds": round(seconds, 3), "finished": time.strftime("%Y-%m-%d %H:%M:%S")})
+                                      "seconds": round(seconds, 3), "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+                                      **({} if metrics else {"metrics": False})})
 
 
 def write_error(job_dir: str | Path, err: BaseException, overrides, keep_existing: bool = False) -> None:

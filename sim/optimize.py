@@ -124,7 +124,7 @@ def search_in_parallel(search, journal: str, log_line):
 def finished(outdir: Path, files, start: float) -> None:
     """done.json: in a sweep (several helpers on one journal, launched by Hydra), the job counts as done."""
     from .jobs import write_done
-    write_done(outdir, files, HydraConfig.get().overrides.task, time.perf_counter() - start)
+    write_done(outdir, files, HydraConfig.get().overrides.task, time.perf_counter() - start, metrics=False)
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
