@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast mutants sweep bench validate browser clean-numba-cache clean
+.PHONY: run test test-fast app mutants sweep bench validate browser clean-numba-cache clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,12 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 
 # + pytest, the Ray and SLURM (submitit) launchers and the benchmark's peers the tests exercise
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,joblib,ray,slurm,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,joblib,ray,slurm,bench,app]'
+	@touch $@ $(VENV)/.installed-run $(VENV)/.installed-app
+
+# + the what-if page (Solara and its assets)
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[joblib,app]'
 	@touch $@ $(VENV)/.installed-run
 
 # numba's on-disk cache is keyed on each kernel's own file: the kernels that call the rule
@@ -29,6 +34,10 @@ $(VENV)/.numba-helpers: sim/rules.py sim/rng.py | $(BIN)/python
 ## Simulate the built-in default scenario (extra Hydra overrides: make run ARGS="run.replicates=5")
 run: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python -m sim.run $(ARGS)
+
+## The what-if page on http://127.0.0.1:8765/ (python -m sim.app; ARGS="--port 9000" to move it)
+app: $(VENV)/.installed-app $(VENV)/.numba-helpers
+	$(BIN)/python -m sim.app $(ARGS)
 
 ## Run the test suite (numba's on-disk cache is cleared first: it is keyed on the kernel file only)
 test: $(VENV)/.installed-test clean-numba-cache browser

@@ -91,6 +91,32 @@ def set_choices(cfg, values: dict):
     return out
 
 
+def set_values(cfg, values: dict):
+    """A copy of `cfg` with a plan's dotted keys set: numbers, text (campaign.strategy) and
+    lists of numbers (target.segments), each to a key of that type."""
+    texts = {k: v for k, v in values.items() if isinstance(v, str)}
+    lists = {k: v for k, v in values.items() if isinstance(v, (list, tuple))}
+    out = set_choices(cfg, texts)
+    for name, value in lists.items():
+        node, attr = _list_field(out, name)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            raise ConfigError(name, f"must be a list of numbers, got {value!r}")
+        setattr(node, attr, [type(getattr(node, attr)[0])(v) if getattr(node, attr) else v for v in value])
+    return set_parameters(out, {k: v for k, v in values.items() if k not in texts and k not in lists})
+
+
+def _list_field(cfg, name: str):
+    node = cfg
+    parts = name.split(".")
+    for part in parts[:-1]:
+        if not dataclasses.is_dataclass(node) or not hasattr(node, part):
+            raise ConfigError(name, f"is not a key of the configuration ({part!r} unknown)")
+        node = getattr(node, part)
+    if not dataclasses.is_dataclass(node) or not isinstance(getattr(node, parts[-1], None), list):
+        raise ConfigError(name, "is not a list key of the configuration")
+    return node, parts[-1]
+
+
 def flat_params(params: dict, prefix: str = "") -> dict:
     """{'message.interest': [..]} from that form or from nested tables ({'message': {'interest': [..]}},
     what `+calibrate.params.message.interest=[0.3,0.9]` gives); a later entry wins."""
@@ -298,12 +324,13 @@ def apply_calibration(cfg: Config, path: str, what: str = "calibration") -> Conf
     if not isinstance(values, dict) or not values:
         raise DataError(f"{what} file {file} must map configuration keys to values "
                         "(message.interest: 0.52, ...)")
-    texts = {name: value for name, value in values.items() if isinstance(value, str) and what == "plan"}
+    plan = what == "plan"                 # a plan may also set text keys and lists of numbers
     for name, value in values.items():
-        if name not in texts and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise DataError(f"{what} file {file}: {name} must be a number, got {value!r}")
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not number and not (plan and isinstance(value, (str, list))):
+            kinds = "a number, a text or a list of numbers" if plan else "a number"
+            raise DataError(f"{what} file {file}: {name} must be {kinds}, got {value!r}")
     try:
-        cfg = set_choices(cfg, texts)
-        return set_parameters(cfg, {k: v for k, v in values.items() if k not in texts})
+        return set_values(cfg, values)
     except ConfigError as err:
         raise DataError(f"{what} file {file}: {err.key.removeprefix('calibrate.params.')} {err.problem}") from None

@@ -1,0 +1,138 @@
+"""The meeting room's what-if page: `make app` or `python -m sim.app [--port 8765] [--host 127.0.0.1]`.
+
+Built with Solara, the web framework Mesa's own SolaraViz is made of (SolaraViz steps one
+model at a time; this page reruns a dozen replicates per change, so it uses Solara's
+components directly). Controls for the message, the target, the world and two plans A
+and B side by side; each change reruns `REPLICATES` replicates of both plans on common
+random numbers and redraws the useful-reach curves, the headlines, the paired difference
+and the relay tree of one replicate. "Save plan A" writes a plan file `sim.run` accepts.
+The page binds to 127.0.0.1 unless told otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import solara
+
+from .whatif import SLIDERS, STRATEGIES, TARGETS, WhatIf, headline, save, scenario_of
+
+REPLICATES = 12
+WORLDS = {"default market (2,000,000 people)": "default", "small market (test size)": "small"}
+PLAN_KEYS = [c.key for c in SLIDERS if c.key.startswith(("campaign.", "timing."))] + ["campaign.strategy"]
+SHARED_KEYS = [c.key for c in SLIDERS if c.key.startswith("message.")] + ["target.segments"]
+SAVE_DIR = Path(os.environ.get("INFLUSIM_APP_DIR", "outputs/app"))
+
+_engines: dict = {}
+
+
+def base_config(world: str):
+    """The configuration of `make run` on that population (Hydra composes it)."""
+    from .command_line import composed
+    return composed(f"population={world}", "run.report=false")
+
+
+def engine(world: str) -> WhatIf:
+    """The world of that name, built once per process, on first use."""
+    if world not in _engines:
+        _engines[world] = WhatIf(base_config(world), REPLICATES)
+    return _engines[world]
+
+
+def start_values(world: str) -> dict:
+    return scenario_of(base_config(world))
+
+
+world_name = solara.reactive(next(iter(WORLDS)))
+shared = solara.reactive(start_values("default"))
+plan_a = solara.reactive({k: v for k, v in shared.value.items() if k in PLAN_KEYS})
+plan_b = solara.reactive({**plan_a.value, "campaign.channels.ads": 0.0,
+                          "campaign.channels.sponsored.micro": plan_a.value["campaign.channels.sponsored.micro"] + 20_000})
+saved = solara.reactive("")
+
+
+def _set(state, key, value):
+    state.value = {**state.value, key: value}
+
+
+@solara.component
+def PlanControls(title: str, state):
+    with solara.Card(title):
+        for c in SLIDERS:
+            if c.key in PLAN_KEYS:
+                if c.step >= 1:
+                    solara.SliderInt(f"{c.label}: {state.value[c.key]:,.0f}", value=int(state.value[c.key]), min=int(c.low), max=int(c.high),
+                                     step=int(c.step), on_value=lambda v, k=c.key: _set(state, k, v))
+                else:
+                    solara.SliderFloat(f"{c.label}: {state.value[c.key]:,.0f}", value=float(state.value[c.key]), min=c.low, max=c.high, step=c.step,
+                                       on_value=lambda v, k=c.key: _set(state, k, v))
+        solara.Select("How sponsored accounts are chosen", values=STRATEGIES, value=state.value["campaign.strategy"],
+                      on_value=lambda v: _set(state, "campaign.strategy", v))
+        spent = sum(v for k, v in state.value.items() if k.startswith("campaign.channels."))
+        solara.Text(f"Budget: EUR {spent:,.0f}")
+
+
+@solara.component
+def MessageControls():
+    with solara.Card("Message, target and market"):
+        for c in SLIDERS:
+            if c.key in SHARED_KEYS:
+                solara.SliderFloat(f"{c.label}: {shared.value[c.key]:.2f}", value=float(shared.value[c.key]), min=c.low, max=c.high, step=c.step,
+                                   on_value=lambda v, k=c.key: _set(shared, k, v))
+        target = next((n for n, seg in TARGETS.items() if seg == list(shared.value["target.segments"])),
+                      next(iter(TARGETS)))
+        solara.Select("Target", values=list(TARGETS), value=target,
+                      on_value=lambda v: _set(shared, "target.segments", TARGETS[v]))
+        solara.Select("Market", values=list(WORLDS), value=world_name.value, on_value=world_name.set)
+
+
+@solara.component
+def Results():
+    from .app_figures import reach_figure, relay_tree_figure
+    what = engine(WORLDS[world_name.value])
+    a = {**shared.value, **plan_a.value}
+    b = {**shared.value, **plan_b.value}
+    ra, rb, diff, sentence = solara.use_memo(lambda: what.compare(a, b), dependencies=[repr(a), repr(b),
+                                                                                        world_name.value])
+    with solara.Div(classes=["headline-a"]):
+        solara.Markdown(f"**Plan A.** {headline(ra)}")
+    solara.Markdown(f"**Plan B.** {headline(rb)}")
+    with solara.Div(classes=["difference"]):
+        solara.Markdown(f"**A against B ({REPLICATES} common replicates):** {sentence}.")
+    solara.FigureMatplotlib(reach_figure(ra, rb, REPLICATES), format="png")
+    solara.FigureMatplotlib(relay_tree_figure(ra), format="png")
+    with solara.Row():
+        solara.Button("Save plan A as a scenario file", on_click=lambda: saved.set(str(save(a, SAVE_DIR))))
+        if saved.value:
+            with solara.Div(classes=["saved"]):
+                solara.Markdown(f"Saved `{saved.value}`: run it with `python -m sim.run plan={saved.value} "
+                                f"population={WORLDS[world_name.value]} run.replicates={REPLICATES}`")
+
+
+@solara.component
+def Page():
+    solara.Title("influsim: what if")
+    with solara.Columns([1, 2]):
+        with solara.Column():
+            MessageControls()
+            PlanControls("Plan A", plan_a)
+            PlanControls("Plan B", plan_b)
+        with solara.Column():
+            Results()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the page (solara's server) on 127.0.0.1 unless --host says otherwise."""
+    ap = argparse.ArgumentParser(prog="python -m sim.app", description=__doc__.splitlines()[0])
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=8765)
+    args = ap.parse_args(argv)
+    print(f"influsim: the what-if page is at http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    os.execv(sys.executable, [sys.executable, "-m", "solara", "run", "sim.app", "--host", args.host,
+                              "--port", str(args.port), "--production", "--no-open"])
+
+
+if __name__ == "__main__":
+    main()
