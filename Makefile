@@ -62,10 +62,12 @@ validate: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python -m pip install --quiet -e '.[joblib,bench]'
 	$(BIN)/python -m sim.validate --data ../shared/data/networks $(ARGS)
 
-## Debian's Chromium, for the test that opens a report in a headless browser (needs root/apt)
+## Debian's Chromium (the report and what-if page tests open them in a headless browser) and
+## poppler's pdftotext (the report tests read the PDF's text); needs root/apt
 browser:
-	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the report test"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium and poppler-utils for the report and page tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 ## The ready-made sweep (targeted vs mass over message x target x timing) on all local cores
 sweep: $(VENV)/.installed-run $(VENV)/.numba-helpers

@@ -327,14 +327,46 @@ def sweep_report(folder: Path, metric: str = "useful_reach") -> Report:
 
 # ---------------------------------------------------------------- writing
 def _table_html(table: pd.DataFrame) -> str:
-    def cell(v):
-        if isinstance(v, (float, np.floating)):
-            return "n/a" if math.isnan(v) else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}")
-        return html.escape(str(v))
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
-                   for row in table.itertuples(index=False))
+    from .formats import readable
+    text = readable(table)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in text.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
+                   for row in text.itertuples(index=False))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+CONFIG_LINES_PER_PAGE = 100
+
+
+def _pdf_tables(pdf, plt, tables) -> None:
+    """One landscape page per table (30 rows), numbers and names in words (sim.formats)."""
+    import textwrap
+
+    from .formats import readable
+    for title, table in tables:
+        page = plt.figure(figsize=(11.69, 8.27))
+        page.text(0.03, 0.96, "\n".join(textwrap.wrap(title, 120)), fontsize=12, weight="bold", va="top",
+                  parse_math=False)
+        text = readable(table.head(30)).to_string(index=False)
+        width = max(len(line) for line in text.splitlines())
+        page.text(0.03, 0.86, text, family="monospace", fontsize=min(7.0, 7.0 * 190 / max(width, 1)), va="top",
+                  parse_math=False)
+        pdf.savefig(page)
+        plt.close(page)
+
+
+def _pdf_configuration(pdf, plt, config: str) -> None:
+    """The whole configuration, as many portrait pages as it takes (an appendix)."""
+    lines = config.splitlines()
+    pages = max(1, -(-len(lines) // CONFIG_LINES_PER_PAGE))
+    for k in range(pages):
+        page = plt.figure(figsize=(8.27, 11.69))
+        page.text(0.05, 0.97, f"Appendix: configuration (page {k + 1} of {pages})", fontsize=12, weight="bold",
+                  va="top")
+        chunk = lines[k * CONFIG_LINES_PER_PAGE:(k + 1) * CONFIG_LINES_PER_PAGE]
+        page.text(0.05, 0.945, "\n".join(chunk), family="monospace", fontsize=6.5, va="top", parse_math=False)
+        pdf.savefig(page)
+        plt.close(page)
 
 
 STYLE_CSS = """body{font-family:DejaVu Sans,Arial,sans-serif;max-width:1500px;margin:2em auto;padding:0 1em;color:#222}
@@ -373,20 +405,9 @@ def write_report(rep: Report) -> dict[str, Path]:
             plt.close(cover)
             for _, _, _, fig in rep.figures:
                 pdf.savefig(fig)
-            for title, table in ([(rep.table_title, rep.table)] if rep.table is not None else []) + rep.tables:
-                page = plt.figure(figsize=(11.69, 8.27))
-                page.text(0.05, 0.95, title, fontsize=14, weight="bold", va="top")
-                page.text(0.03, 0.88, table.head(30).to_string(index=False, float_format=lambda v: f"{v:,.3g}"),
-                          family="monospace", fontsize=6.5, va="top", parse_math=False)
-                pdf.savefig(page)
-                plt.close(page)
+            _pdf_tables(pdf, plt, ([(rep.table_title, rep.table)] if rep.table is not None else []) + rep.tables)
             if rep.config:
-                page = plt.figure(figsize=(8.27, 11.69))
-                page.text(0.05, 0.97, "Configuration", fontsize=14, weight="bold", va="top")
-                page.text(0.05, 0.94, "\n".join(rep.config.splitlines()[:110]), family="monospace", fontsize=6,
-                          va="top", parse_math=False)
-                pdf.savefig(page)
-                plt.close(page)
+                _pdf_configuration(pdf, plt, rep.config)
 
     for name, title, caption, fig in rep.figures:
         png, svg = folder / f"fig_{name}.png", folder / f"fig_{name}.svg"
@@ -409,7 +430,8 @@ def write_report(rep: Report) -> dict[str, Path]:
             + (f"<h2>{html.escape(rep.table_title)}</h2>{_table_html(rep.table)}" if rep.table is not None else "")
             + "".join(f"<h2>{html.escape(title)}</h2>{_table_html(table)}" for title, table in rep.tables)
             + f"<h2>Command</h2><pre>{html.escape(rep.command)}</pre>"
-            + f"<h2>Configuration</h2><pre>{html.escape(rep.config)}</pre>{CHECK_IMAGES}</body></html>")
+            + f"<details id='configuration'><summary><h2 style='display:inline'>Appendix: configuration</h2> "
+            f"(click to open)</summary><pre>{html.escape(rep.config)}</pre></details>{CHECK_IMAGES}</body></html>")
     files["html"] = write_atomic(folder / "report.html", lambda tmp: Path(tmp).write_text(page))
     return files
 

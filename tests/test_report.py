@@ -72,7 +72,10 @@ def test_run_report_draws_the_stored_data(tmp_path):
     titles = [t for t, _ in rep.tables]
     assert len(titles) == 2 and titles[0].startswith("Top 15 accounts") and "tier" in titles[1]
     assert rep.tables[0][1]["name"].tolist() == influencers.name.head(15).tolist()
-    assert pdf_pages(tmp_path / "report.pdf") == 1 + 3 + 1 + 2 + 1   # cover, figures, KPIs, accounts, tiers, config
+    from sim.report import CONFIG_LINES_PER_PAGE
+    config_pages = -(-len(rep.config.splitlines()) // CONFIG_LINES_PER_PAGE)       # the whole configuration
+    assert config_pages >= 2
+    assert pdf_pages(tmp_path / "report.pdf") == 1 + 3 + 1 + 2 + config_pages   # cover, figures, KPIs, accounts, tiers
 
 
 def test_comparison_report_headline_and_bars(tmp_path):
