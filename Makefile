@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast app mutants sweep bench validate browser clean-numba-cache clean
+.PHONY: run test test-fast app readme-examples mutants sweep bench validate browser clean-numba-cache clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ run: $(VENV)/.installed-run $(VENV)/.numba-helpers
 ## The what-if page on http://127.0.0.1:8765/ (python -m sim.app; ARGS="--port 9000" to move it)
 app: $(VENV)/.installed-app $(VENV)/.numba-helpers
 	$(BIN)/python -m sim.app $(ARGS)
+
+## Rerun the README's quoted examples and rewrite them (the test checks they still match)
+readme-examples: $(VENV)/.installed-run $(VENV)/.numba-helpers
+	$(BIN)/python experiments/readme_examples/update.py $(ARGS)
 
 ## Run the test suite (numba's on-disk cache is cleared first: it is keyed on the kernel file only)
 test: $(VENV)/.installed-test clean-numba-cache browser

@@ -1,0 +1,137 @@
+"""The README's quoted examples, regenerated from real runs of the current code (issue 16).
+
+A quoted example sits between `<!-- example: NAME -->` and `<!-- /example -->` in
+README.md; NAME is one of EXAMPLES below: the command that makes it and how its output
+becomes the quoted block. Paths under the repository are written relative to it, and only
+what the same seed reproduces exactly is quoted (headlines, rankings, tables; no timings).
+
+    .venv/bin/python experiments/readme_examples/update.py            # rewrite README.md (make readme-examples)
+    .venv/bin/python experiments/readme_examples/update.py --check    # exit 1 if a quote differs from a rerun
+
+The test tests/test_readme_examples.py runs the check.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+MARK = re.compile(r"(<!-- example: (?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /example -->)", re.S)
+
+
+@dataclass
+class Example:
+    argv: tuple[str, ...]                    # after `python`, without hydra.run.dir
+    folder: str                              # the run folder, relative to the repository
+    render: Callable[[str, Path], str]       # (what the command printed, its folder) -> the quoted block
+
+
+def fenced(lines: list[str]) -> str:
+    return "```\n" + "\n".join(lines) + "\n```\n"
+
+
+def printed_lines(text: str) -> list[str]:
+    """What the command printed for the reader (stdout): the lines that are not the log's."""
+    return [line for line in text.splitlines() if line and not line.startswith("[")]
+
+
+def ranking(text: str) -> list[str]:
+    """The comparison's ranking block of the log (the lines after 'scenarios by useful reach:')."""
+    lines = text.splitlines()
+    start = next(k for k, line in enumerate(lines) if line.endswith("scenarios by useful reach:"))
+    out = []
+    for line in lines[start + 1:]:
+        if line.startswith("["):
+            break
+        out.append(line)
+    return out
+
+
+def comparison_table(folder: Path) -> str:
+    """Spent and four KPIs with their 95% intervals, one row per plan, best useful reach first."""
+    table = pd.read_csv(folder / "comparison.csv").sort_values("rank_useful_reach")
+    kpis = [("useful_reach", "useful reach (people)", 0), ("useful_adoptions", "useful adoptions (people)", 0),
+            ("cost_per_adoption", "cost per adoption (EUR)", 2), ("cost_per_engagement", "cost per engagement (EUR)", 2),
+            ("useful_reach_per_euro", "useful reach per euro", 2)]
+
+    def cell(row, key, digits):
+        mean, low, high = row[f"{key}_mean"], row[f"{key}_ci95_low"], row[f"{key}_ci95_high"]
+        if pd.isna(mean):
+            return "n/a"
+        return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
+    lines = ["| plan | spent (EUR) | " + " | ".join(label for _, label, _ in kpis) + " |",
+             "|---" * (len(kpis) + 2) + "|"]
+    for _, row in table.iterrows():
+        lines.append(f"| {row['scenario']} | {row['spent_mean']:,.0f} | "
+                     + " | ".join(cell(row, key, digits) for key, _, digits in kpis) + " |")
+    return "\n".join(lines) + "\n"
+
+
+TARGETED_VS_MASS = ("-m", "sim.run", "experiment=targeted_vs_mass")
+EXAMPLES = {
+    "make_run": Example(("-m", "sim.run"), "outputs/readme_run", lambda text, folder: fenced(printed_lines(text))),
+    "targeted_vs_mass_ranking": Example(TARGETED_VS_MASS, "outputs/readme_targeted_vs_mass",
+                                        lambda text, folder: fenced(ranking(text))),
+    "targeted_vs_mass_table": Example(TARGETED_VS_MASS, "outputs/readme_targeted_vs_mass",
+                                      lambda text, folder: comparison_table(folder)),
+}
+
+
+def run(example: Example, cache: dict) -> str:
+    """The command's output (stdout then stderr), each distinct command run once."""
+    key = (example.argv, example.folder)
+    if key not in cache:
+        folder = ROOT / example.folder
+        shutil.rmtree(folder, ignore_errors=True)
+        done = subprocess.run([sys.executable, *example.argv, f"hydra.run.dir={example.folder}"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=1800)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(example.argv)} failed:\n{done.stderr[-3000:]}")
+        cache[key] = (done.stdout + done.stderr).replace(f"{ROOT}/", "")
+    return cache[key]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="compare, do not rewrite; exit 1 on a difference")
+    ap.add_argument("--readme", default=str(ROOT / "README.md"))
+    ap.add_argument("names", nargs="*", help="examples to do (default: every one the README marks)")
+    args = ap.parse_args(argv)
+    readme = Path(args.readme)
+    text = readme.read_text()
+    marked = [m.group("name") for m in MARK.finditer(text)]
+    unknown = sorted(set(marked) - set(EXAMPLES))
+    if unknown:
+        raise SystemExit(f"{readme}: unknown examples {', '.join(unknown)} (known: {', '.join(EXAMPLES)})")
+    names, cache, stale = args.names or marked, {}, []
+
+    def replace(m):
+        name = m.group("name")
+        if name not in names:
+            return m.group(0)
+        example = EXAMPLES[name]
+        body = example.render(run(example, cache), ROOT / example.folder)
+        if body != m.group("body"):
+            stale.append(name)
+        return m.group(1) + body + m.group(4)
+    new = MARK.sub(replace, text)
+    if args.check:
+        for name in stale:
+            print(f"README example '{name}' differs from what the code prints now "
+                  "(make readme-examples rewrites it)")
+        return 1 if stale else 0
+    readme.write_text(new)
+    print(f"{readme}: {len(names)} examples regenerated, {len(stale)} changed ({', '.join(stale) or 'none'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
