@@ -131,8 +131,9 @@ def strategy_bars(table: pd.DataFrame, source: str, budget: float):
             drawn[metric] = mean
             if ax is not axes[0]:
                 ax.set_yticklabels([])
-        fig.suptitle(f"Plans at the same budget (EUR {budget:,.0f}): bars = mean, whiskers = 95% interval",
-                     fontsize=19)
+        money = (f"at the same budget (EUR {budget:,.0f})" if budget is not None and np.isfinite(budget)
+                 else "averaged over the sweep's budgets and other parameters")
+        fig.suptitle(f"Plans {money}: bars = mean, whiskers = 95% interval", fontsize=19)
     return _finish(fig, source), drawn
 
 
@@ -157,7 +158,8 @@ def sweep_heatmap(table: pd.DataFrame, metric: str, x: str, y: str, facet: str |
             ax.set_yticks(range(grid.shape[0]), [str(v) for v in grid.index])
             ax.set_xlabel(x)
             ax.set_ylabel(y)
-            ax.set_title(f"{facet} = {f}" if facet else metric.replace("_", " "))
+            if facet:
+                ax.set_title(f"{facet} = {f}")
             for (i, j), v in np.ndenumerate(values):
                 ax.text(j, i, f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}", ha="center", va="center",
                         color="white" if v < (vmin + vmax) / 2 else "black", fontsize=13)
@@ -166,11 +168,11 @@ def sweep_heatmap(table: pd.DataFrame, metric: str, x: str, y: str, facet: str |
             ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=5 if best_here else 2,
                                        ec="#D55E00" if best_here else "white"))
             drawn[str(f)] = grid
-        fig.subplots_adjust(left=0.1, right=0.86, bottom=0.22, top=0.84, wspace=0.35)
-        fig.colorbar(image, cax=fig.add_axes([0.89, 0.22, 0.015, 0.62]), label=metric.replace("_", " ") + " (mean)")
-        fig.suptitle(f"{metric.replace('_', ' ').capitalize()} across the sweep (mean over other parameters; "
-                     "highest mean outlined in red)",
-                     fontsize=19)
+        fig.subplots_adjust(left=0.1, right=0.86, bottom=0.22, top=0.76, wspace=0.35)
+        bar = fig.colorbar(image, cax=fig.add_axes([0.89, 0.22, 0.015, 0.54]), label=metric.replace("_", " ") + " (mean)")
+        bar.ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
+        fig.suptitle(f"{metric.replace('_', ' ').capitalize()} across the sweep\n(mean over other parameters; "
+                     "highest mean outlined in orange)", fontsize=17)
         fig.text(0.01, 0.01, source, fontsize=11, color="#444444")
     return fig, drawn
 
@@ -286,3 +288,39 @@ def influencer_ranking(influencers: pd.DataFrame, source: str, top: int = 15):
             ax.grid(axis="x", alpha=0.3)
         fig.suptitle("Who to sponsor: ranked by influence (greedy order), not by followers", fontsize=19)
     return _finish(fig, source), drawn
+
+
+def name_scope(fig, scope: str) -> None:
+    """Say in the figure which plan, message and replicates it shows: a line under its
+    overall title (or under its only axes' title)."""
+    if not scope:
+        return
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        fig._suptitle.set_text(f"{fig._suptitle.get_text()}\n{scope}")
+    elif len(fig.axes) == 1:
+        ax = fig.axes[0]
+        ax.set_title(f"{ax.get_title()}\n{scope}" if ax.get_title() else scope)
+    else:
+        fig.suptitle(scope, fontsize=14)
+
+
+def keep_inside(fig, pad: float = 0.15) -> None:
+    """Grow the figure (and move everything in it) until every text drawn lies inside it:
+    titles, labels and legends are never cut at the edge."""
+    fig.set_layout_engine("none")
+    fig.canvas.draw()
+    box = fig.get_tightbbox(fig.canvas.get_renderer())           # inches
+    width, height = fig.get_size_inches()
+    left, bottom = max(0.0, pad - box.x0), max(0.0, pad - box.y0)
+    right, top = max(0.0, box.x1 - width + pad), max(0.0, box.y1 - height + pad)
+    if not any((left, bottom, right, top)):
+        return
+    new_w, new_h = width + left + right, height + bottom + top
+    for ax in fig.axes:
+        p = ax.get_position()
+        ax.set_position([(p.x0 * width + left) / new_w, (p.y0 * height + bottom) / new_h,
+                         p.width * width / new_w, p.height * height / new_h])
+    for text in fig.texts + ([fig._suptitle] if fig._suptitle is not None else []):
+        x, y = text.get_position()
+        text.set_position(((x * width + left) / new_w, (y * height + bottom) / new_h))
+    fig.set_size_inches(new_w, new_h)

@@ -69,6 +69,8 @@ class Report:
     config: str = ""
     command: str = ""
     drawn: dict = field(default_factory=dict)
+    scope: str = ""                     # which plan, message and replicates the figures show
+    scopes: dict = field(default_factory=dict)      # figure name -> its own scope (else `scope`)
 
 
 def folder_kind(folder: Path) -> str:
@@ -170,6 +172,7 @@ def run_report(folder: Path) -> Report:
         rep.headline = run_headline(s)
         source = F.source_line(s["replicates"], s["seed"])
         rows = [(name, v["mean"], v["ci95"][0], v["ci95"][1]) for name, v in m.items()]
+        rep.scope = f"Plan '{campaign}'; {_messages(s)}; {s['replicates']} replicates"
     fig, drawn = F.diffusion({campaign: series}, source, "How the message spreads")
     rep.figures.append(("diffusion", "Diffusion curves", "Mean over replicates with 95% bands: who is aware, "
                         "aware inside the target, and has adopted, hour by hour.", fig))
@@ -183,6 +186,12 @@ def run_report(folder: Path) -> Report:
     _tiers(rep, folder)
     rep.config, rep.command = hydra_files(folder, s.get("config"))
     return rep
+
+
+def _messages(summary: dict) -> str:
+    names = summary.get("scenario", {}).get("messages") or []
+    return ("message " if len(names) == 1 else "messages ") + " + ".join(f"'{n}'" for n in names) if names \
+        else "one message"
 
 
 def _tiers(rep: Report, folder: Path) -> None:
@@ -209,6 +218,10 @@ def comparison_report(folder: Path) -> Report:
     rep.headline = comparison_headline({name: final_values(frame, "useful_reach") for name, frame in series.items()},
                                        dict(zip(table.scenario, table.kind)), budget)
     source = F.source_line(replicates, seed, " Scenarios share random streams (paired).")
+    best_summary = read_json(folder / best.scenario / "summary.json")
+    rep.scope = f"{len(table)} plans at EUR {budget:,.0f}; {_messages(best_summary)}; {replicates} replicates each"
+    rep.scopes = {k: f"Plan '{best.scenario}' (the most useful reach); {_messages(best_summary)}; "
+                     f"{replicates} replicates" for k in ("network", "influencers")}
     fig, drawn = F.diffusion(series, source, "How the message spreads, per strategy")
     rep.figures.append(("diffusion", "Diffusion curves", "Mean over replicates with 95% bands, one line per "
                         "strategy.", fig))
@@ -221,7 +234,7 @@ def comparison_report(folder: Path) -> Report:
     _network_and_ranking(rep, folder / best.scenario, source, ranking_folder=folder)
     rep.table = ranked[list(COMPARISON_COLUMNS[:10]) + ["cost_per_useful_contact_mean"] + list(KPI_COLUMNS)]
     rep.table_title = "Strategies ranked by useful reach (means; 95% interval of useful reach)"
-    first = read_json(folder / best.scenario / "summary.json").get("config")
+    first = best_summary.get("config")
     rep.config, rep.command = hydra_files(folder, first)
     return rep
 
@@ -274,6 +287,10 @@ def sweep_report(folder: Path, metric: str = "useful_reach") -> Report:
     cfg = (read_yaml(multirun) if multirun.exists() else {}) or {}
     reps_ = cfg.get("run", {}).get("replicates", "?") if isinstance(cfg, dict) else "?"
     source = F.source_line(reps_, "per job (run.seed)")
+    rep.scope = f"Sweep of {len(done)} finished jobs over {', '.join(params) or 'nothing'}; {reps_} replicates per job"
+    if best is not None:
+        rep.scopes = {k: f"Leading combination: {best}; {reps_} replicates" for k in ("diffusion", "network",
+                                                                                       "influencers")}
     # axes for the strategist's choices; seeds (other worlds) are averaged over unless nothing else varies
     choices = [p for p in params if p not in NOT_CHOICES]
     grid_params = sorted(choices, key=lambda p: -done[p].nunique()) + ([p for p in params if p == "run.seed"]
@@ -307,9 +324,9 @@ def sweep_report(folder: Path, metric: str = "useful_reach") -> Report:
             bars = done.groupby("campaign")[[c for c in done.columns if c.endswith(("_mean", "_ci95_low",
                                                                                     "_ci95_high"))]].mean()
             bars = bars.reset_index().rename(columns={"campaign": "scenario"})
+            budgets = done[BUDGET].dropna().unique() if BUDGET in done else []
             fig, drawn = F.strategy_bars(bars, source + " Averaged over the other parameters.",
-                                         float(done.get(BUDGET, pd.Series([np.nan])).mean())
-                                         if BUDGET in done else float("nan"))
+                                         float(budgets[0]) if len(budgets) == 1 else None)
             rep.figures.insert(1, ("strategies", "Targeted vs mass", "Per campaign, averaged over the other swept "
                                    "parameters.", fig))
             rep.drawn["strategies"] = drawn
@@ -409,6 +426,9 @@ def write_report(rep: Report) -> dict[str, Path]:
             if rep.config:
                 _pdf_configuration(pdf, plt, rep.config)
 
+    for name, _, _, fig in rep.figures:
+        F.name_scope(fig, rep.scopes.get(name, rep.scope))
+        F.keep_inside(fig)
     for name, title, caption, fig in rep.figures:
         png, svg = folder / f"fig_{name}.png", folder / f"fig_{name}.svg"
         write_atomic(png, lambda tmp, fig=fig: fig.savefig(tmp, format="png"))
