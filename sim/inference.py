@@ -69,17 +69,22 @@ def set_parameters(cfg: Config, values: dict[str, float]) -> Config:
     return out
 
 
-def text_field(cfg, name: str, key: str):
-    """(object, attribute) of a dotted text key (campaign.strategy, ...)."""
+def _walk(cfg, name: str, key: str, kind: type, what: str):
+    """(object, attribute) of a dotted key whose value is of `kind`; ConfigError naming `key` otherwise."""
     node = cfg
     parts = name.split(".")
     for part in parts[:-1]:
         if not dataclasses.is_dataclass(node) or not hasattr(node, part):
             raise ConfigError(key, f"is not a key of the configuration ({part!r} unknown)")
         node = getattr(node, part)
-    if not dataclasses.is_dataclass(node) or not isinstance(getattr(node, parts[-1], None), str):
-        raise ConfigError(key, "is not a text key of the configuration (numeric keys go in optimize.levers)")
+    if not dataclasses.is_dataclass(node) or not isinstance(getattr(node, parts[-1], None), kind):
+        raise ConfigError(key, what)
     return node, parts[-1]
+
+
+def text_field(cfg, name: str, key: str):
+    """(object, attribute) of a dotted text key (campaign.strategy, ...)."""
+    return _walk(cfg, name, key, str, "is not a text key of the configuration (numeric keys go in optimize.levers)")
 
 
 def set_choices(cfg, values: dict):
@@ -106,15 +111,7 @@ def set_values(cfg, values: dict):
 
 
 def _list_field(cfg, name: str):
-    node = cfg
-    parts = name.split(".")
-    for part in parts[:-1]:
-        if not dataclasses.is_dataclass(node) or not hasattr(node, part):
-            raise ConfigError(name, f"is not a key of the configuration ({part!r} unknown)")
-        node = getattr(node, part)
-    if not dataclasses.is_dataclass(node) or not isinstance(getattr(node, parts[-1], None), list):
-        raise ConfigError(name, "is not a list key of the configuration")
-    return node, parts[-1]
+    return _walk(cfg, name, name, list, "is not a list key of the configuration")
 
 
 def flat_params(params: dict, prefix: str = "") -> dict:

@@ -100,3 +100,21 @@ def test_moving_interest_changes_the_page_and_the_saved_scenario_reruns_to_its_n
     assert run.returncode == 0, run.stderr[-2000:]
     printed = next(line for line in run.stdout.splitlines() if line.startswith("Campaign"))
     assert printed in after.replace("Plan A. ", "")        # the same reach, interval, adoptions and euros
+
+
+def test_a_saved_scenario_is_a_plan_file_sim_run_applies(tmp_path):
+    """save() writes numbers, text and the target's list; applying the file gives those values back."""
+    from sim.inference import apply_calibration
+    from sim.whatif import save
+
+    from .conftest import compose_config
+    values = {"message.interest": 0.85, "campaign.channels.ads": 12_000.0, "timing.launch_hour": 19,
+              "campaign.strategy": "greedy", "target.segments": [0, 1, 2, 3]}
+    path = save(values, tmp_path, "plan.yaml")
+    cfg = apply_calibration(compose_config(), str(path), "plan")
+    assert (cfg.message.interest, cfg.campaign.channels.ads, cfg.timing.launch_hour, cfg.campaign.strategy,
+            cfg.target.segments) == (0.85, 12_000.0, 19, "greedy", [0, 1, 2, 3])
+    path.write_text("target.segments: [0, many]\n")
+    from sim.errors import DataError
+    with pytest.raises(DataError, match="target.segments"):
+        apply_calibration(compose_config(), str(path), "plan")
