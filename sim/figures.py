@@ -286,7 +286,8 @@ def influencer_ranking(influencers: pd.DataFrame, source: str, top: int = 15):
         right.set_xlabel("followers on the platform")
         for ax in (left, right):
             ax.grid(axis="x", alpha=0.3)
-        fig.suptitle("Who to sponsor: ranked by influence (greedy order), not by followers", fontsize=19)
+        fig.suptitle("Who to sponsor, in greedy order (each adds the most new useful contacts), not by followers",
+                     fontsize=17)
     return _finish(fig, source), drawn
 
 

@@ -76,7 +76,10 @@ def comparison_table(folder: Path) -> str:
 
 
 TARGETED_VS_MASS = ("-m", "sim.run", "experiment=targeted_vs_mass")
+SCORE = ("-m", "sim.score", "accounts=experiments/example_market/accounts.csv", "network=followers",
+         "network.path=experiments/example_market/follows.csv.gz")
 EXAMPLES = {
+    "score_example_market": Example(SCORE, "outputs/readme_score", lambda text, folder: fenced(printed_lines(text))),
     "make_run": Example(("-m", "sim.run"), "outputs/readme_run", lambda text, folder: fenced(printed_lines(text))),
     "targeted_vs_mass_ranking": Example(TARGETED_VS_MASS, "outputs/readme_targeted_vs_mass",
                                         lambda text, folder: fenced(ranking(text))),
