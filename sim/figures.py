@@ -11,7 +11,6 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -44,26 +43,20 @@ def _finish(fig, source: str):
     return fig
 
 
-def hour_ends(frame: pd.DataFrame, hours: int):
-    """The x values of hourly cumulative curves: each hour's end, as local date and time when
-    the series has them (`time`), else hours since the start."""
-    if "time" in frame:
-        times = frame.drop_duplicates("hour").sort_values("hour").time.to_numpy()[:hours]
-        return pd.to_datetime(times) + pd.Timedelta(hours=1)
-    return np.arange(1, hours + 1)
+HOUR_TICKS = [(1, "1 h"), (3, "3 h"), (6, "6 h"), (12, "12 h"), (24, "day 1"), (48, "day 2"), (96, "day 4"),
+              (168, "week 1"), (336, "week 2"), (720, "month 1")]
 
 
-def time_axis(ax, x) -> None:
-    """Day ticks as 'Mon 01 Mar' for dates, every 24 hours otherwise."""
-    if isinstance(x, pd.DatetimeIndex):
-        days = (x[-1] - x[0]).days + 1
-        ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-days // 8))))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%a %d %b"))
-        ax.tick_params(axis="x", labelrotation=30)
-        ax.set_xlabel("Local date")
-    else:
-        ax.set_xticks(np.arange(0, len(x) + 1, 24 if len(x) > 48 else max(1, len(x) // 6)))
-        ax.set_xlabel("Hours since start of the run")
+def hours_axis(ax, hours: int, start=None) -> None:
+    """Hours after launch on a log scale: the first 12 to 48 hours, where a campaign's
+    curves move, get most of the width; a flat second week gets little."""
+    ax.set_xscale("log")
+    ticks = [(h, label) for h, label in HOUR_TICKS if h <= hours]
+    ax.set_xticks([h for h, _ in ticks], [label for _, label in ticks])
+    ax.minorticks_off()
+    ax.set_xlim(1, hours)
+    when = f"; launch {pd.Timestamp(start).strftime('%a %d %b %H:%M')}" if start is not None else ""
+    ax.set_xlabel(f"Time after launch (log scale{when})")
 
 
 def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
@@ -76,17 +69,21 @@ def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
             for k, (name, frame) in enumerate(series.items()):
                 values = per_replicate(frame, column)
                 mean, low, high = interval_curve(values)
-                x = hour_ends(frame, mean.size)
+                x = np.arange(1, mean.size + 1)                 # each hour's end, in hours after launch
                 colour = OKABE_ITO[k % len(OKABE_ITO)]
                 ax.plot(x, mean, color=colour, lw=2.4, label=name, ls="-" if k < 8 else "--")
                 ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
                 drawn[f"{column}:{name}"] = mean
             ax.set_title(CURVE_LABELS[column])
             ax.set_ylabel("People (cumulative)")
-            time_axis(ax, x)
+            ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+            first = next(iter(series.values()))
+            hours_axis(ax, x.size, first.time.min() if "time" in first else None)
+            if ax in axes[0]:
+                ax.set_xlabel("")                               # the bottom row says it once per column
             ax.grid(alpha=0.3)
-        if len(series) > 1:
-            axes[0, 1].legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        if len(series) > 1:                                  # beside the panels, never over a line
+            axes[0, 1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
         fig.suptitle(title, fontsize=19)
     return _finish(fig, source), drawn
 
