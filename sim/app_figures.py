@@ -19,7 +19,7 @@ def reach_figure(ra, rb, replicates: int):
         ax.fill_between(hours, low, high, color=colour, alpha=0.25, lw=0)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}")
-    ax.set(xlabel="hours after launch (log scale)", ylabel="people reached in the target",
+    ax.set(xlabel="hours since the start (log scale; the launch at hour 0 by default)", ylabel="people reached in the target",
            title=f"Useful reach, plans A and B (mean and 95% band, {replicates} replicates)")
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.legend(fontsize=8, loc="upper left")

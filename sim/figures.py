@@ -48,15 +48,15 @@ HOUR_TICKS = [(1, "1 h"), (3, "3 h"), (6, "6 h"), (12, "12 h"), (24, "day 1"), (
 
 
 def hours_axis(ax, hours: int, start=None) -> None:
-    """Hours after launch on a log scale: the first 12 to 48 hours, where a campaign's
-    curves move, get most of the width; a flat second week gets little."""
+    """Hours since the run's start on a log scale: the first 12 to 48 hours, where a
+    campaign's curves move, get most of the width; a flat second week gets little."""
     ax.set_xscale("log")
     ticks = [(h, label) for h, label in HOUR_TICKS if h <= hours]
     ax.set_xticks([h for h, _ in ticks], [label for _, label in ticks])
     ax.minorticks_off()
     ax.set_xlim(1, hours)
-    when = f"; launch {pd.Timestamp(start).strftime('%a %d %b %H:%M')}" if start is not None else ""
-    ax.set_xlabel(f"Time after launch (log scale{when})")
+    when = f"; hour 0 = {pd.Timestamp(start).strftime('%a %d %b %H:%M')}" if start is not None else ""
+    ax.set_xlabel(f"Time since the start (log scale{when})")
 
 
 def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
@@ -69,7 +69,7 @@ def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
             for k, (name, frame) in enumerate(series.items()):
                 values = per_replicate(frame, column)
                 mean, low, high = interval_curve(values)
-                x = np.arange(1, mean.size + 1)                 # each hour's end, in hours after launch
+                x = np.arange(1, mean.size + 1)                 # each hour's end, in hours since the start
                 colour = OKABE_ITO[k % len(OKABE_ITO)]
                 ax.plot(x, mean, color=colour, lw=2.4, label=name, ls="-" if k < 8 else "--")
                 ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
