@@ -11,6 +11,7 @@ The page binds to 127.0.0.1 unless told otherwise.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
@@ -28,8 +29,9 @@ SAVE_DIR = Path(os.environ.get("INFLUSIM_APP_DIR", "outputs/app"))
 _engines: dict = {}
 
 
+@functools.cache
 def base_config(world: str):
-    """The configuration of `make run` on that population (Hydra composes it)."""
+    """The configuration of `make run` on that population (Hydra composes it once; callers copy it)."""
     from .command_line import composed
     return composed(f"population={world}", "run.report=false")
 

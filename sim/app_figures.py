@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .figures import axis_number
+
 
 def reach_figure(ra, rb, replicates: int):
     import matplotlib
@@ -10,18 +12,18 @@ def reach_figure(ra, rb, replicates: int):
     import matplotlib.pyplot as plt
 
     from .figures import OKABE_ITO
-    from .whatif import reach_curves
+    from .intervals import interval_curve
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
     for result, name, colour in ((ra, "plan A", OKABE_ITO[0]), (rb, "plan B", OKABE_ITO[1])):
-        mean, low, high = reach_curves(result)
+        mean, low, high = interval_curve(result.curve("useful_reach"))
         hours = np.arange(1, len(mean) + 1)
         ax.plot(hours, mean, color=colour, label=name)
         ax.fill_between(hours, low, high, color=colour, alpha=0.25, lw=0)
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}")
+    ax.xaxis.set_major_formatter(axis_number)
     ax.set(xlabel="hours since the start (log scale; the launch at hour 0 by default)", ylabel="people reached in the target",
            title=f"Useful reach, plans A and B (mean and 95% band, {replicates} replicates)")
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    ax.yaxis.set_major_formatter(axis_number)
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     plt.close(fig)
@@ -50,7 +52,7 @@ def relay_tree_figure(result, message: str | None = None):
             ax.scatter(part.hour + 1, part.depth, s=8, color=OKABE_ITO[k % len(OKABE_ITO)], label=kind, zorder=2)
         ax.legend(fontsize=8, loc="upper right")
         ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}")
+        ax.xaxis.set_major_formatter(axis_number)
         from matplotlib.ticker import MaxNLocator
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     else:

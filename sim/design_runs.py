@@ -60,6 +60,14 @@ def chunk_file(folder: Path, k: int) -> Path:
     return folder / "points" / f"chunk_{k:04d}.parquet"
 
 
+def _guarded(cfg, factors, k: int, points):
+    """(k, rows), or (k, the exception): a failed chunk is recorded and the others go on."""
+    try:
+        return k, design_rows(cfg, factors, points)
+    except Exception as err:   # noqa: BLE001 - recorded in the chunk's error.json
+        return k, err
+
+
 def _finished(cfg, factors, todo: dict):
     """(k, rows or the exception) as chunks finish, on the configured backend."""
     e = cfg.explore
@@ -67,20 +75,11 @@ def _finished(cfg, factors, todo: dict):
         yield from _on_ray(cfg, factors, todo)
     elif e.workers > 1:
         from joblib import Parallel, delayed
-
-        def guarded(k, points):
-            try:
-                return k, design_rows(cfg, factors, points)
-            except Exception as err:   # noqa: BLE001 - recorded in the chunk's error.json, the rest go on
-                return k, err
         yield from Parallel(n_jobs=e.workers, return_as="generator_unordered")(
-            delayed(guarded)(k, points) for k, points in todo.items())
+            delayed(_guarded)(cfg, factors, k, points) for k, points in todo.items())
     else:
         for k, points in todo.items():
-            try:
-                yield k, design_rows(cfg, factors, points)
-            except Exception as err:   # noqa: BLE001
-                yield k, err
+            yield _guarded(cfg, factors, k, points)
 
 
 def private_token() -> None:

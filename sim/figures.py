@@ -27,6 +27,11 @@ CURVE_LABELS = {"reach": "Aware (reach)", "useful_reach": "Useful reach (aware i
                 "adopted": "Adopters", "relayed": "Relayers"}
 
 
+def axis_number(v, _=None) -> str:
+    """Tick labels: thousands separators for people and euros; small values as they are."""
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
+
+
 def source_line(replicates, seed, extra: str = "") -> str:
     return f"Source: influsim result files; {replicates} replicates, seed {seed}.{extra}"
 
@@ -76,7 +81,7 @@ def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
                 drawn[f"{column}:{name}"] = mean
             ax.set_title(CURVE_LABELS[column])
             ax.set_ylabel("People (cumulative)")
-            ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+            ax.yaxis.set_major_formatter(axis_number)
             first = next(iter(series.values()))
             hours_axis(ax, x.size, first.time.min() if "time" in first else None)
             if ax in axes[0]:
@@ -167,7 +172,7 @@ def sweep_heatmap(table: pd.DataFrame, metric: str, x: str, y: str, facet: str |
             drawn[str(f)] = grid
         fig.subplots_adjust(left=0.1, right=0.86, bottom=0.22, top=0.76, wspace=0.35)
         bar = fig.colorbar(image, cax=fig.add_axes([0.89, 0.22, 0.015, 0.54]), label=metric.replace("_", " ") + " (mean)")
-        bar.ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
+        bar.ax.yaxis.set_major_formatter(axis_number)
         fig.suptitle(f"{metric.replace('_', ' ').capitalize()} across the sweep\n(mean over other parameters; "
                      "highest mean outlined in orange)", fontsize=17)
         fig.text(0.01, 0.01, source, fontsize=11, color="#444444")

@@ -106,7 +106,8 @@ def set_values(cfg, values: dict):
         node, attr = _list_field(out, name)
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
             raise ConfigError(name, f"must be a list of numbers, got {value!r}")
-        setattr(node, attr, [type(getattr(node, attr)[0])(v) if getattr(node, attr) else v for v in value])
+        current = getattr(node, attr)
+        setattr(node, attr, [type(current[0])(v) for v in value] if current else list(value))
     return set_parameters(out, {k: v for k, v in values.items() if k not in texts and k not in lists})
 
 

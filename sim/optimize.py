@@ -80,7 +80,8 @@ def confirm(search, plans: list[dict]) -> dict:
     gets no credit for it), for the plans found and the hand-written plans of `optimize.against`."""
     import copy
 
-    from .optimizing import objectives_of, outcomes, plan_config, scenario
+    from .inference import set_values
+    from .optimizing import objectives_of, outcomes, scenario
     o = search.cfg.optimize
     cfg = copy.deepcopy(search.cfg)
     cfg.run.seed += 1000
@@ -88,7 +89,7 @@ def confirm(search, plans: list[dict]) -> dict:
 
     def run(c):
         return outcomes(c, s.world, s.cache, s.unknowns, metrics, o.confirm_replicates)
-    out = {f"plan {k + 1} (trial {p['trial']})": run(plan_config(cfg, p["values"])) for k, p in enumerate(plans)}
+    out = {f"plan {k + 1} (trial {p['trial']})": run(set_values(cfg, p["values"])) for k, p in enumerate(plans)}
     out.update({name: run(scenario(cfg, overrides, s.budget)) for name, overrides in o.against.items()})
     return out
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _people(v, _=None) -> str:
-    """Axis numbers for people: thousands separators; small values (euros per thing) as they are."""
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
+from .figures import axis_number
 
 
 def _stat(s: dict, metric: str) -> str:
@@ -29,7 +26,7 @@ def search_history(plt, study, s: dict):
     draws = f" x {s['draws']} draws" if s["draws"] > 1 else ""
     ax.set(xlabel="trial", ylabel=f"{_stat(s, s['objective'])}\n({s['replicates']} replicates{draws})",
            title=f"Search history ({len(frame)} trials)")
-    ax.yaxis.set_major_formatter(_people)
+    ax.yaxis.set_major_formatter(axis_number)
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -48,7 +45,7 @@ def plans_bars(plt, s: dict):
     draws = f" x {s['draws']} draws" if s["draws"] > 1 else ""
     ax.set(xlabel=f"{_stat(s, s['objective'])} (95% interval, {s['confirm_replicates']} common replicates{draws})",
            title="Plans found (blue) and hand-written (green) at the same budget")
-    ax.xaxis.set_major_formatter(_people)
+    ax.xaxis.set_major_formatter(axis_number)
     fig.tight_layout()
     return fig
 
@@ -81,7 +78,7 @@ def pareto(plt, study, s: dict):
         right.text(0.01, 0.01, f"far off the front, not drawn: {', '.join(far)}", transform=right.transAxes,
                    fontsize=7, va="bottom")
     for ax in (left, right):
-        ax.xaxis.set_major_formatter(_people)
+        ax.xaxis.set_major_formatter(axis_number)
     fig.tight_layout()
     return fig
 

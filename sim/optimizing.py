@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ConfigError
-from .inference import check_priors, set_choices, set_parameters, text_field
+from .inference import check_priors, set_choices, set_parameters, set_values, text_field
 
 CHANNELS = "campaign.channels."
 SHARE_KEYS = ("ads", "sponsored.nano", "sponsored.micro", "sponsored.macro", "sponsored.mega", "boosted")
@@ -107,12 +107,6 @@ def plan_values(levers: list[Lever], drawn: dict, budget: float) -> dict:
     return values
 
 
-def plan_config(cfg, values: dict):
-    """A copy of `cfg` running the plan `values` (numbers and text choices)."""
-    c = set_parameters(cfg, {k: v for k, v in values.items() if not isinstance(v, str)})
-    return set_choices(c, {k: v for k, v in values.items() if isinstance(v, str)})
-
-
 def outcomes(c, world, cache, unknowns, metrics: list[str], replicates: int) -> dict:
     """metric -> K x R: each metric per draw of the unknowns (one row when there are none)
     and per replicate (replicate r on stream r of run.seed, for every draw and every plan)."""
@@ -124,7 +118,9 @@ def outcomes(c, world, cache, unknowns, metrics: list[str], replicates: int) -> 
         ck.run.replicates = replicates
         w, wc = world, cache
         if k is not None and shapes_world(unknowns.names):     # e.g. population.scepticism_mean: its own world
-            w, wc = unknowns.worlds[k] if k in unknowns.worlds else unknowns.worlds.setdefault(k, (build_world(ck), {}))
+            if k not in unknowns.worlds:
+                unknowns.worlds[k] = (build_world(ck), {})
+            w, wc = unknowns.worlds[k]
         result = simulate(ck, world=w, cache=wc, progress=lambda line: None)
         for m in metrics:
             rows[m].append(result.final(m))
@@ -133,7 +129,7 @@ def outcomes(c, world, cache, unknowns, metrics: list[str], replicates: int) -> 
 
 def evaluate(cfg, world, cache, values: dict, metric: str, replicates: int) -> np.ndarray:
     """The metric per replicate of the plan `values` (replicate r on stream r of run.seed)."""
-    return outcomes(plan_config(cfg, values), world, cache, None, [metric], replicates)[metric][0]
+    return outcomes(set_values(cfg, values), world, cache, None, [metric], replicates)[metric][0]
 
 
 def scenario(cfg, overrides: dict, budget: float):
@@ -179,7 +175,7 @@ class Search:
         """The statistic of each objective for the plan `values` (search replicates)."""
         from .robust import statistic
         o = self.cfg.optimize
-        found = outcomes(plan_config(self.cfg, values), self.world, self.cache, self.unknowns,
+        found = outcomes(set_values(self.cfg, values), self.world, self.cache, self.unknowns,
                          objectives_of(o), o.replicates)
         return [float(statistic(found[m].mean(axis=1), o.statistic, better(m), (self.reference or {}).get(m)))
                 for m in objectives_of(o)]

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import ConfigError, DataError
-from .metrics import STATISTICS  # noqa: F401 - the statistics this module computes
 
 UNKNOWNS_STREAM = 0x756E6B6E      # "unkn": the draws of the unknowns, apart from the search's own
 

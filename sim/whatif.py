@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 
 
 @dataclass
@@ -102,9 +101,3 @@ def save(values: dict, folder: str | Path, name: str = "") -> Path:
         lines.append(f"{key}: {text}")
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-def reach_curves(result, metric: str = "useful_reach") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Hourly mean and 95% band of a cumulative curve, in people."""
-    from .intervals import interval_curve
-    return interval_curve(result.curve(metric))
