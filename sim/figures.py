@@ -23,6 +23,11 @@ STYLE = {"font.size": 14, "axes.titlesize": 17, "axes.labelsize": 15, "legend.fo
          "xtick.labelsize": 13, "ytick.labelsize": 13, "axes.spines.top": False,
          "axes.spines.right": False}
 KIND_COLOURS = {**{k.name: k.colour for k in KINDS}, "ad": OKABE_ITO[7]}
+# one colour per plan, the same in every figure: Okabe-Ito without its yellow, which is
+# nearly invisible as a line on white (contrast 1.3:1); plans beyond seven change the dash
+PLAN_COLOURS = [c for c in OKABE_ITO if c != "#F0E442"]
+PLAN_DASHES = ["-", "--", ":", "-."]
+MAX_RELAYS_DRAWN = 400          # a relay tree with more nodes is a tangle, not a figure
 CURVE_LABELS = {"reach": "Aware (reach)", "useful_reach": "Useful reach (aware in target)",
                 "adopted": "Adopters", "relayed": "Relayers"}
 
@@ -60,13 +65,23 @@ def hours_axis(ax, hours: int, start=None) -> None:
     ax.set_xticks([h for h, _ in ticks], [label for _, label in ticks])
     ax.minorticks_off()
     ax.set_xlim(1, hours)
-    when = f"; hour 0 = {pd.Timestamp(start).strftime('%a %d %b %H:%M')}" if start is not None else ""
-    ax.set_xlabel(f"Time since the start (log scale{when})")
+    when = f"\nhour 0 = {pd.Timestamp(start).strftime('%a %d %b %Y %H:%M')}" if start is not None else ""
+    ax.set_xlabel(f"Time since the start (log scale){when}")
+
+
+def plan_colour(k: int) -> str:
+    return PLAN_COLOURS[k % len(PLAN_COLOURS)]
+
+
+def plan_dash(k: int) -> str:
+    return PLAN_DASHES[(k // len(PLAN_COLOURS)) % len(PLAN_DASHES)]
 
 
 def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
     """Aware, useful reach, adopters and relayers over time, one line (and 95% band) per
-    scenario: `diffusion.png` of a run, `comparison.png` of a comparison, the report's figure."""
+    scenario: `diffusion.png` of a run, `comparison.png` of a comparison, the report's figure.
+    Several scenarios: the legend lists them by final useful reach, with its value, so lines
+    drawn on top of each other can still be told apart."""
     drawn = {}
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(2, 2, figsize=(16, 10), dpi=100, sharex=True)
@@ -75,9 +90,8 @@ def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
                 values = per_replicate(frame, column)
                 mean, low, high = interval_curve(values)
                 x = np.arange(1, mean.size + 1)                 # each hour's end, in hours since the start
-                colour = OKABE_ITO[k % len(OKABE_ITO)]
-                ax.plot(x, mean, color=colour, lw=2.4, label=name, ls="-" if k < 8 else "--")
-                ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
+                ax.plot(x, mean, color=plan_colour(k), lw=2.4, label=name, ls=plan_dash(k))
+                ax.fill_between(x, low, high, color=plan_colour(k), alpha=0.2, lw=0)
                 drawn[f"{column}:{name}"] = mean
             ax.set_title(CURVE_LABELS[column])
             ax.set_ylabel("People (cumulative)")
@@ -88,9 +102,17 @@ def diffusion(series: dict[str, pd.DataFrame], source: str, title: str):
                 ax.set_xlabel("")                               # the bottom row says it once per column
             ax.grid(alpha=0.3)
         if len(series) > 1:                                  # beside the panels, never over a line
-            axes[0, 1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+            ranked_legend(axes[0, 1], {name: drawn[f"useful_reach:{name}"][-1] for name in series})
         fig.suptitle(title, fontsize=19)
     return _finish(fig, source), drawn
+
+
+def ranked_legend(ax, finals: dict) -> None:
+    """The legend beside the axes, highest final value first, each entry with its value."""
+    handles = dict(zip(*reversed(ax.get_legend_handles_labels())))
+    order = sorted(finals, key=lambda name: -finals[name])
+    ax.legend([handles[n] for n in order], [f"{n}: {finals[n]:,.0f}" for n in order], title="final useful reach (mean)",
+              loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, alignment="left")
 
 
 STRATEGY_PANELS = [("useful_reach", "Useful reach", "people in the target", "{:,.0f}"),
@@ -99,9 +121,18 @@ STRATEGY_PANELS = [("useful_reach", "Useful reach", "people in the target", "{:,
                    ("cost_per_engagement", "Cost per engagement", "euros per like or comment", "{:,.3f}")]
 
 
+def _bar_label(metric: str, mean: float, spent: float, fmt: str) -> str:
+    """What a bar says: its value; for a per-euro figure of a plan that spent nothing, why
+    there is none (an owned post's cost per adoption is not 0.00, the best of all)."""
+    if spent == 0 and metric.startswith(("cost_per", "useful_reach_per_euro")):
+        return "  no paid spend (EUR 0)"
+    return "  n/a" if np.isnan(mean) else "  " + fmt.format(mean)
+
+
 def strategy_bars(table: pd.DataFrame, source: str, budget: float):
     """Useful reach, useful reach per euro, cost per adoption and cost per engagement per
-    strategy, with 95% intervals (a missing KPI column is drawn as n/a)."""
+    strategy, with 95% intervals (a missing KPI column is drawn as n/a; a plan that spent
+    nothing has no per-euro bars)."""
     panels = STRATEGY_PANELS
     drawn = {}
     t = table.copy()
@@ -109,23 +140,24 @@ def strategy_bars(table: pd.DataFrame, source: str, budget: float):
         for part in ("mean", "ci95_low", "ci95_high"):
             if f"{metric}_{part}" not in t:
                 t[f"{metric}_{part}"] = np.nan
+    spent = t["spent_mean"].to_numpy(dtype=float) if "spent_mean" in t else np.full(len(t), np.nan)
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(1, len(panels), figsize=(24, 7), dpi=100)
         y = np.arange(len(t))
         for ax, (metric, title, unit, fmt) in zip(axes, panels):
-            mean = t[f"{metric}_mean"].to_numpy(dtype=float)
-            low = t[f"{metric}_ci95_low"].to_numpy(dtype=float)
-            high = t[f"{metric}_ci95_high"].to_numpy(dtype=float)
-            colours = [OKABE_ITO[k % len(OKABE_ITO)] for k in range(len(t))]
-            ax.barh(y, np.nan_to_num(mean), color=colours, alpha=0.85)
+            mean, low, high = (t[f"{metric}_{part}"].to_numpy(dtype=float)
+                               for part in ("mean", "ci95_low", "ci95_high"))
+            if metric != "useful_reach":
+                mean, low, high = (np.where(spent == 0, np.nan, v) for v in (mean, low, high))
+            ax.barh(y, np.nan_to_num(mean), color=[plan_colour(k) for k in range(len(t))], alpha=0.85)
             err = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
             ax.errorbar(np.nan_to_num(mean), y, xerr=err, fmt="none", ecolor="black", capsize=4, lw=1.5)
-            for yi, m, h in zip(y, mean, high):
-                ax.text(0 if np.isnan(m) else np.nanmax([m, h]), yi, "  n/a" if np.isnan(m) else "  " + fmt.format(m),
+            for yi, m, h, paid in zip(y, mean, high, spent):
+                ax.text(0 if np.isnan(m) else np.nanmax([m, h]), yi, _bar_label(metric, m, paid, fmt),
                         va="center", fontsize=12)
             ax.set_xlim(0, 1.25 * np.nanmax(np.append(high, 1e-9)))
-            labels = list(t.scenario)
-            ax.set_yticks(y, labels)
+            ax.xaxis.set_major_formatter(axis_number)
+            ax.set_yticks(y, list(t.scenario))
             ax.invert_yaxis()
             ax.set_title(title)
             ax.set_xlabel(unit)
@@ -150,7 +182,8 @@ def sweep_heatmap(table: pd.DataFrame, metric: str, x: str, y: str, facet: str |
         grids = {f: (table if f is None else table[table[facet] == f]).pivot_table(
             index=y, columns=x, values=col, aggfunc="mean") for f in facets}
         best_value = max(np.nanmax(g.to_numpy(dtype=float)) for g in grids.values())
-        vmin = min(np.nanmin(g.to_numpy(dtype=float)) for g in grids.values())
+        # the scale starts at zero, as a bar would: a 5% difference is a shade, not purple against yellow
+        vmin = min(0.0, min(np.nanmin(g.to_numpy(dtype=float)) for g in grids.values()))
         vmax = best_value
         for ax, f in zip(axes[0], facets):
             grid = grids[f]
@@ -171,7 +204,7 @@ def sweep_heatmap(table: pd.DataFrame, metric: str, x: str, y: str, facet: str |
                                        ec="#D55E00" if best_here else "white"))
             drawn[str(f)] = grid
         fig.subplots_adjust(left=0.1, right=0.86, bottom=0.22, top=0.76, wspace=0.35)
-        bar = fig.colorbar(image, cax=fig.add_axes([0.89, 0.22, 0.015, 0.54]), label=metric.replace("_", " ") + " (mean)")
+        bar = fig.colorbar(image, cax=fig.add_axes([0.89, 0.22, 0.015, 0.54]), label=metric.replace("_", " ") + " (mean; scale from 0)")
         bar.ax.yaxis.set_major_formatter(axis_number)
         fig.suptitle(f"{metric.replace('_', ' ').capitalize()} across the sweep\n(mean over other parameters; "
                      "highest mean outlined in orange)", fontsize=17)
@@ -224,21 +257,22 @@ def tree_layout(edges: pd.DataFrame):
     return pos
 
 
-def influence_network(attribution: pd.DataFrame, kinds: dict, source: str, max_relays: int = 3000):
-    """Who relayed to whom in one replicate: agents coloured by kind, sized by relays caused."""
-    edges = attribution[attribution.message == attribution.message.iloc[0]] if len(attribution) else attribution
+def unreadable_network(edges: pd.DataFrame) -> str:
+    """Why a relay tree is left out of a report ('' when it can be drawn): beyond a few
+    hundred relays its dots and lines merge into a tangle that says nothing."""
+    if len(edges) > MAX_RELAYS_DRAWN:
+        return (f"{len(edges):,} relays in replicate 0, too many to draw readably (at most {MAX_RELAYS_DRAWN}); "
+                "who relayed to whom is listed in attribution.csv")
+    return ""
+
+
+def influence_network(edges: pd.DataFrame, source: str):
+    """Who relayed one message to whom in replicate 0: accounts coloured by kind, sized by
+    the relays they caused, one row per relay hop."""
     edges = edges.copy()
-    note = ""
-    ad_ids = {}
-    for k, row in enumerate(edges.itertuples()):   # each ad-caused relay hangs from its own "ad" node
-        if row.source < 0:
-            ad_ids[row.Index] = -(k + 10)
-    edges.loc[list(ad_ids), "source"] = list(ad_ids.values())
-    if len(edges) > max_relays:                    # keep the largest trees whole
-        sizes = edges.groupby("source").size()
-        keep = set(sizes.sort_values(ascending=False).index[: max_relays // 4])
-        edges = edges[edges.source.isin(keep) | edges.agent.isin(keep)].head(max_relays)
-        note = f" Showing {len(edges):,} of {len(attribution):,} relays (the largest cascades)."
+    message = str(edges.message.iloc[0])
+    ads = edges.source < 0                       # each ad-caused relay hangs from its own "ad" node
+    edges.loc[ads, "source"] = -(np.flatnonzero(ads.to_numpy()) + 10)
     pos = tree_layout(edges)
     caused = edges.groupby("source").size()
     drawn = {"caused": caused, "edges": len(edges)}
@@ -257,15 +291,35 @@ def influence_network(attribution: pd.DataFrame, kinds: dict, source: str, max_r
             ax.scatter([pos[v][0] for v in group], [pos[v][1] for v in group],
                        s=[20 + 25 * caused.get(v, 0) for v in group], color=colour, label=kind,
                        edgecolor="white", lw=0.5, zorder=2)
-        ax.set_yticks(sorted({int(y) for _, y in pos.values()}),
-                      [str(-int(y)) for y in sorted({int(y) for _, y in pos.values()})])
+        depths = sorted({int(y) for _, y in pos.values()})
+        ax.set_yticks(depths, [str(-d) for d in depths])
         ax.set_ylabel("Relay hops from the campaign's own posts")
         ax.set_xticks([])
-        ax.set_title(f"Influence network: who relayed to whom (replicate 0, {len(edges):,} relays)")
-        ax.legend(title="agent kind (size = relays caused)", frameon=False, loc="lower right")
+        ax.set_title(f"Influence network of message '{message}': who relayed to whom "
+                     f"(replicate 0, {len(edges):,} relaying accounts)")
+        ax.legend(title="account kind (size = relays caused)", frameon=False, loc="lower right")
         for side in ("top", "right", "bottom"):
             ax.spines[side].set_visible(False)
-    return _finish(fig, source + note), drawn
+    return _finish(fig, source), drawn
+
+
+def account_label(row: dict) -> str:
+    """'#3 @anna_cooks (micro blogger)' for a named account; a synthetic one has no handle,
+    so it is described by what a planner buys: '#3 micro blogger, 21,480 followers'."""
+    kind = " ".join(str(row[k]) for k in ("tier", "kind") if isinstance(row.get(k), str) and row.get(k))
+    name = str(row.get("name") or "")
+    if name and name != f"agent {row['agent']}":
+        return f"#{row['rank']} {name} ({kind})"
+    return f"#{row['rank']} {kind}, {row['followers']:,.0f} followers"
+
+
+def no_followers(influencers: pd.DataFrame) -> str:
+    """Why an influencer figure is left out ('' when it is meaningful): in a world without a
+    follower network (everyone meets everyone) nobody has an audience to sponsor."""
+    if len(influencers) and not (influencers.followers > 0).any():
+        return ("no account has followers (a fully mixed world, network 'mixed'): there is no audience to "
+                "sponsor; the scores are in influencers.csv")
+    return ""
 
 
 def influencer_ranking(influencers: pd.DataFrame, source: str, top: int = 15):
@@ -275,8 +329,7 @@ def influencer_ranking(influencers: pd.DataFrame, source: str, top: int = 15):
     with plt.rc_context(STYLE):
         fig, (left, right) = plt.subplots(1, 2, figsize=(16, 8), dpi=100, sharey=True)
         y = np.arange(len(t))
-        names = t["name"] if "name" in t else [f"agent {a}" for a in t.agent]
-        labels = [f"#{r} {n} ({k})" for r, n, k in zip(t["rank"], names, t.kind)]
+        labels = [account_label(row) for row in t.to_dict("records")]
         colours = [KIND_COLOURS.get(k, OKABE_ITO[7]) for k in t.kind]
         left.barh(y, t.influence, color=colours)
         left.set_yticks(y, labels)
@@ -288,6 +341,7 @@ def influencer_ranking(influencers: pd.DataFrame, source: str, top: int = 15):
         right.set_xlabel("followers on the platform")
         for ax in (left, right):
             ax.grid(axis="x", alpha=0.3)
+            ax.xaxis.set_major_formatter(axis_number)
         fig.suptitle("Who to sponsor, in greedy order (each adds the most new useful contacts), not by followers",
                      fontsize=17)
     return _finish(fig, source), drawn

@@ -136,21 +136,30 @@ def final_values(series: pd.DataFrame, column: str) -> np.ndarray:
 def _network_and_ranking(rep: Report, folder: Path, source: str, ranking_folder: Path | None = None):
     attribution = folder / "attribution.csv"
     relays = read_table(attribution, ATTRIBUTION_COLUMNS) if attribution.exists() else None
-    if relays is not None and len(relays):
-        fig, drawn = F.influence_network(relays, {}, source)
-        rep.figures.append(("network", "Influence network", "Who relayed to whom in replicate 0: each dot an "
-                            "agent, coloured by kind and sized by the relays it caused; rows are relay hops.", fig))
-        rep.drawn["network"] = drawn
-    else:
+    if relays is None or not len(relays):
         rep.missing.append(("Influence network", "no relays in attribution.csv (nobody passed the message on)"
                             if attribution.exists() else "no attribution.csv in this folder"))
+    for k, (message, edges) in enumerate(relays.groupby("message", sort=False) if relays is not None else []):
+        name, title = ("network", "Influence network") if k == 0 else (f"network_{message}",
+                                                                       f"Influence network of '{message}'")
+        if F.unreadable_network(edges):
+            rep.missing.append((title, F.unreadable_network(edges)))
+            continue
+        fig, drawn = F.influence_network(edges, source)
+        rep.figures.append((name, title, f"Who relayed message '{message}' to whom in replicate 0: each dot an "
+                            "account, coloured by kind and sized by the relays it caused; rows are relay hops.",
+                            fig))
+        rep.drawn[name] = drawn
     ranking = (ranking_folder or folder) / "influencers.csv"
     if ranking.exists():
         ranked = read_table(ranking, INFLUENCER_COLUMNS)
-        fig, drawn = F.influencer_ranking(ranked, source)
-        rep.figures.append(("influencers", "Influencer ranking", "Top agents by influence score (expected useful "
-                            "contacts caused, greedy order) next to their follower counts.", fig))
-        rep.drawn["influencers"] = drawn
+        if F.no_followers(ranked):
+            rep.missing.append(("Influencer ranking", F.no_followers(ranked)))
+        else:
+            fig, drawn = F.influencer_ranking(ranked, source)
+            rep.figures.append(("influencers", "Influencer ranking", "Top accounts by influence score (expected "
+                                "useful contacts caused, greedy order) next to their follower counts.", fig))
+            rep.drawn["influencers"] = drawn
         shown = [c for c in TOP_INFLUENCER_COLUMNS if c in ranked.columns]
         rep.tables.append(("Top 15 accounts by influence score (followers on the platform, sponsoring cost in "
                            "euros, expected useful contacts caused)", ranked[shown].head(15)))
@@ -177,6 +186,7 @@ def run_report(folder: Path) -> Report:
     rep.figures.append(("diffusion", "Diffusion curves", "Mean over replicates with 95% bands: who is aware, "
                         "aware inside the target, and has adopted, hour by hour.", fig))
     rep.drawn["diffusion"] = drawn
+    _per_message(rep, series, source)
     rep.missing += [("Targeted vs mass", "a single campaign: run an experiment such as "
                      "experiment=targeted_vs_mass to compare strategies"),
                     ("Sweep heatmap", "not a sweep"), ("Budget curve", "not a sweep over campaign.budget")]
@@ -186,6 +196,23 @@ def run_report(folder: Path) -> Report:
     _tiers(rep, folder)
     rep.config, rep.command = hydra_files(folder, s.get("config"))
     return rep
+
+
+def _per_message(rep: Report, series: pd.DataFrame, source: str) -> None:
+    """A message mix: each message's curves and final numbers (a person aware of two
+    messages counts once in the total, once under each message)."""
+    messages = [m for m in series.message.unique() if m != "all"]
+    if len(messages) < 2:
+        return
+    by_message = {m: series[series.message == m].assign(message="all") for m in messages}
+    fig, drawn = F.diffusion(by_message, source, "Each message of the mix")
+    rep.figures.append(("messages", "Per message", "Mean over replicates with 95% bands, one line per message; "
+                        "a person reached by two messages counts under each.", fig))
+    rep.drawn["messages"] = drawn
+    last = series[series.hour == series.hour.max()]
+    finals = last.groupby("message", sort=False)[["reach", "useful_reach", "relayed", "adopted"]].mean()
+    rep.tables.append(("Each message's final numbers (people; mean over replicates; the total counts a person "
+                       "once)", finals.loc[messages + ["all"]].reset_index()))
 
 
 def _messages(summary: dict) -> str:
@@ -427,8 +454,12 @@ def write_report(rep: Report) -> dict[str, Path]:
                 _pdf_configuration(pdf, plt, rep.config)
 
     for name, _, _, fig in rep.figures:
-        F.name_scope(fig, rep.scopes.get(name, rep.scope))
+        F.name_scope(fig, rep.scopes.get(name, rep.scopes.get(name.split("_")[0], rep.scope)))   # network_<msg>
         F.keep_inside(fig)
+    drawn_now = {f"fig_{name}.{ext}" for name, *_ in rep.figures for ext in ("png", "svg")}
+    for stale in folder.glob("fig_*.*"):          # a figure an earlier report drew and this one leaves out
+        if stale.suffix in (".png", ".svg") and stale.name not in drawn_now:
+            stale.unlink()
     for name, title, caption, fig in rep.figures:
         png, svg = folder / f"fig_{name}.png", folder / f"fig_{name}.svg"
         write_atomic(png, lambda tmp, fig=fig: fig.savefig(tmp, format="png"))
@@ -484,7 +515,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     rep, files = exit_on_user_error(build_report, args.folder, args.partial)
     print(rep.headline)
-    print(f"influsim: report in {files['html']} (and report.pdf, {len(rep.figures)} figures as PNG and SVG)")
+    print(f"influsim: report in {files['html']} (and report.pdf, {len(rep.figures)} figure"
+          f"{'' if len(rep.figures) == 1 else 's'} as PNG and SVG)")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -102,3 +103,102 @@ def test_each_figure_names_what_it_shows_and_nothing_is_cut(folders, kind):
     if kind.endswith("sweep"):
         leading = next(titles(f) for n, _, _, f in rep.figures if n == "diffusion").split("Leading combination: ")[1]
         assert (folders[kind] / leading.split(";")[0]).is_dir()          # it names a real job of the sweep
+
+
+def contrast_with_white(colour) -> float:
+    """WCAG contrast ratio of a colour against white (relative luminance, sRGB)."""
+    from matplotlib.colors import to_rgb
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def figure(rep, name):
+    return next(f for n, _, _, f in rep.figures if n == name)
+
+
+@pytest.mark.slow
+def test_comparison_lines_are_visible_and_listed_by_final_useful_reach(folders):
+    """Lines drawn on top of each other stay readable through the legend, which lists the
+    plans by comparison.csv's useful reach, with its value; no line is pale yellow on white."""
+    from sim.report import build_report
+    rep, _ = build_report(folders["comparison"])
+    table = pd.read_csv(folders["comparison"] / "comparison.csv").sort_values("useful_reach_mean", ascending=False)
+    fig = figure(rep, "diffusion")
+    legend = next(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)
+    assert [t.get_text() for t in legend.get_texts()] == [f"{s}: {v:,.0f}" for s, v in
+                                                          zip(table.scenario, table.useful_reach_mean)]
+    lines = [line for ax in fig.axes for line in ax.get_lines()]
+    assert len(lines) == 4 * len(table)
+    assert min(contrast_with_white(line.get_color()) for line in lines) >= 2.0      # Okabe-Ito yellow: 1.3
+    styles = {(line.get_color(), line.get_linestyle()) for line in fig.axes[0].get_lines()}
+    assert len(styles) == len(table)                   # no two plans drawn alike
+
+
+@pytest.mark.slow
+def test_a_plan_that_spent_nothing_has_no_cost_bars(folders):
+    """An owned post's cost per adoption is not 0.00 (which reads as the best): the per-euro
+    panels say it spent nothing; plans that spent show their values."""
+    from sim.report import build_report
+    rep, _ = build_report(folders["comparison"])
+    table = pd.read_csv(folders["comparison"] / "comparison.csv")
+    assert (table.spent_mean == 0).any() and (table.spent_mean > 0).any()
+    fig = figure(rep, "strategies")
+    formats = {"useful_reach_per_euro": "{:,.2f}", "cost_per_adoption": "{:,.2f}", "cost_per_engagement": "{:,.3f}"}
+    for ax, (metric, fmt) in zip(fig.axes[1:], formats.items()):
+        said = {round(t.get_position()[1]): t.get_text().strip() for t in ax.texts}
+        for k, row in enumerate(table.to_dict("records")):
+            wanted = "no paid spend (EUR 0)" if row["spent_mean"] == 0 else fmt.format(row[f"{metric}_mean"])
+            assert said[k] == wanted, (metric, row["scenario"])
+            assert np.isnan(rep.drawn["strategies"][metric][k]) == (row["spent_mean"] == 0)    # no bar drawn
+
+
+@pytest.mark.slow
+def test_a_message_mix_has_each_message_s_curves_and_numbers(folders):
+    from sim.report import build_report
+    rep, _ = build_report(folders["mix"])
+    series = pd.read_parquet(folders["mix"] / "timeseries.parquet")
+    last = series[series.hour == series.hour.max()]
+    expected = last.pivot_table(index="message", values="useful_reach", aggfunc="mean")["useful_reach"]
+    messages = [m for m in series.message.unique() if m != "all"]
+    assert len(messages) == 2
+    for m in messages:
+        assert rep.drawn["messages"][f"useful_reach:{m}"][-1] == pytest.approx(expected[m])
+    title, table = next((t, tb) for t, tb in rep.tables if t.startswith("Each message"))
+    assert table.set_index("message").useful_reach.to_dict() == pytest.approx(expected.to_dict())
+    networks = [n for n, *_ in rep.figures if n.startswith("network")]
+    attribution = pd.read_csv(folders["mix"] / "attribution.csv")
+    assert len(networks) == attribution.message.nunique()            # one relay tree per message
+    for name in networks:
+        message = "launch" if name == "network" else name.split("_", 1)[1]
+        assert f"message '{message}'" in titles(figure(rep, name))
+
+
+@pytest.mark.slow
+def test_the_heatmap_colour_scale_starts_at_zero(folders):
+    """A 5% difference is a shade of one colour, not dark purple against bright yellow."""
+    from sim.report import build_report
+    rep, _ = build_report(folders["sweep"])
+    image = figure(rep, "heatmap").axes[0].get_images()[0]
+    low, high = image.get_clim()
+    table = pd.read_csv(folders["sweep"] / "sweep.csv")
+    assert low == 0 and high == pytest.approx(table.useful_reach_mean.max())
+
+
+@pytest.mark.slow
+def test_figures_that_mean_nothing_for_a_run_are_left_out_with_the_reason(tmp_path):
+    """Bass's fully mixed world: nobody has followers and replicate 0 has 10,000 relays, so
+    the influencer figure and the relay tree are left out, saying why; a figure file an
+    earlier report drew for the folder is removed, not left stale."""
+    from sim.report import build_report
+    done = subprocess.run([sys.executable, "-m", "sim.run", "experiment=bass", "run.replicates=2", "run.report=false",
+                           f"hydra.run.dir={tmp_path}"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (tmp_path / "fig_network.png").write_bytes(b"stale")
+    rep, _ = build_report(tmp_path)
+    relays = len(pd.read_csv(tmp_path / "attribution.csv"))
+    assert relays > 400 and (pd.read_csv(tmp_path / "influencers.csv").followers == 0).all()
+    reasons = dict(rep.missing)
+    assert f"{relays:,} relays in replicate 0, too many to draw readably" in reasons["Influence network"]
+    assert "no account has followers" in reasons["Influencer ranking"]
+    assert [n for n, *_ in rep.figures] == ["diffusion"] and not (tmp_path / "fig_network.png").exists()
