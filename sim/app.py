@@ -18,7 +18,7 @@ from pathlib import Path
 
 import solara
 
-from .whatif import SLIDERS, STRATEGIES, TARGETS, WhatIf, headline, save, scenario_of
+from .whatif import SLIDERS, STRATEGIES, TARGETS, WhatIf, full_report, headline, save, scenario_of
 
 REPLICATES = 12
 WORLDS = {"default market (2,000,000 people)": "default", "small market (test size)": "small"}
@@ -106,11 +106,47 @@ def Results():
     solara.FigureMatplotlib(reach_figure(ra, rb, REPLICATES), format="png")
     solara.FigureMatplotlib(relay_tree_figure(ra), format="png")
     with solara.Row():
-        solara.Button("Save plan A as a scenario file", on_click=lambda: saved.set(str(save(a, SAVE_DIR))))
-        if saved.value:
-            with solara.Div(classes=["saved"]):
-                solara.Markdown(f"Saved `{saved.value}`: run it with `python -m sim.run plan={saved.value} "
-                                f"population={WORLDS[world_name.value]} run.replicates={REPLICATES}`")
+        solara.Button("Save plan A as a scenario file", on_click=lambda: save_and_report(a, WORLDS[world_name.value]))
+    if saved.value:
+        with solara.Div(classes=["saved"]):
+            solara.Markdown(f"Saved `{saved.value}`: run it with `python -m sim.run plan={saved.value} "
+                            f"population={WORLDS[world_name.value]} run.replicates={REPLICATES}`")
+    ReportLink()
+
+
+def save_and_report(values: dict, world: str) -> None:
+    saved.set(str(save(values, SAVE_DIR)))
+    write_full_report(saved.value, world)
+
+
+@solara.lab.task
+def write_full_report(plan_file: str, world: str) -> str:
+    return str(full_report(plan_file, world, REPLICATES))
+
+
+@solara.component
+def ReportLink():
+    """Where the saved scenario's full report stands: being written, failed, or a link to it."""
+    if write_full_report.pending:
+        solara.Text(f"Writing its full report (python -m sim.run, {REPLICATES} replicates)...")
+    elif write_full_report.error:
+        solara.Error(f"The full report failed: {write_full_report.exception}")
+    elif write_full_report.finished and write_full_report.value:
+        with solara.Div(classes=["report-link"]):
+            solara.Link("/report", children=[solara.Button("Open its full report")])
+        solara.Text(f"(also on disk: {write_full_report.value} and report.pdf beside it)")
+
+
+@solara.component
+def FullReport():
+    """The saved scenario's report.html, as sim.run wrote it, inside the page."""
+    solara.Link("/", children=[solara.Button("Back to the what-if page")])
+    path = write_full_report.value if write_full_report.finished else None
+    if not path:
+        solara.Markdown("No report yet: save a plan on the what-if page first.")
+        return
+    solara.HTML(tag="iframe", classes=["full-report"], style="width: 100%; height: 85vh; border: 0",
+                attributes={"srcdoc": Path(path).read_text()})
 
 
 @solara.component
@@ -123,6 +159,16 @@ def Page():
             PlanControls("Plan B", plan_b)
         with solara.Column():
             Results()
+
+
+@solara.component
+def Layout(children=[]):
+    """No navigation bar (Solara's default one needs a newer ipyvuetify): the pages link to each other."""
+    solara.Column(children=children)
+
+
+routes = [solara.Route(path="/", component=Page, label="What if", layout=Layout),
+          solara.Route(path="report", component=FullReport, label="Full report")]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,17 +11,16 @@ def reach_figure(ra, rb, replicates: int):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .figures import OKABE_ITO
+    from .figures import hours_axis, plan_colour
     from .intervals import interval_curve
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
-    for result, name, colour in ((ra, "plan A", OKABE_ITO[0]), (rb, "plan B", OKABE_ITO[1])):
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    for k, (result, name) in enumerate(((ra, "plan A"), (rb, "plan B"))):
         mean, low, high = interval_curve(result.curve("useful_reach"))
         hours = np.arange(1, len(mean) + 1)
-        ax.plot(hours, mean, color=colour, label=name)
-        ax.fill_between(hours, low, high, color=colour, alpha=0.25, lw=0)
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(axis_number)
-    ax.set(xlabel="hours since the start (log scale; the launch at hour 0 by default)", ylabel="people reached in the target",
+        ax.plot(hours, mean, color=plan_colour(k), label=name)
+        ax.fill_between(hours, low, high, color=plan_colour(k), alpha=0.25, lw=0)
+    hours_axis(ax, len(hours), ra.start)
+    ax.set(ylabel="people reached in the target",
            title=f"Useful reach, plans A and B (mean and 95% band, {replicates} replicates)")
     ax.yaxis.set_major_formatter(axis_number)
     ax.legend(fontsize=8, loc="upper left")
