@@ -18,7 +18,7 @@ def check(*args):
 @pytest.mark.slow
 def test_every_quoted_example_is_what_the_code_prints():
     text = (ROOT / "README.md").read_text()
-    assert text.count("<!-- example: ") == 4 == text.count("<!-- /example -->")
+    assert text.count("<!-- example: ") == 6 == text.count("<!-- /example -->")
     done = check()
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
 

@@ -13,6 +13,7 @@ The test tests/test_readme_examples.py runs the check.
 from __future__ import annotations
 
 import argparse
+import html
 import re
 import shutil
 import subprocess
@@ -32,6 +33,7 @@ class Example:
     argv: tuple[str, ...]                    # after `python`, without hydra.run.dir
     folder: str                              # the run folder, relative to the repository
     render: Callable[[str, Path], str]       # (what the command printed, its folder) -> the quoted block
+    multirun: bool = False                   # a sweep (-m): the folder is hydra.sweep.dir
 
 
 def fenced(lines: list[str]) -> str:
@@ -75,7 +77,15 @@ def comparison_table(folder: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def report_headline(folder: Path) -> str:
+    """The report's headline (report.html), quoted as a block."""
+    page = (folder / "report.html").read_text()
+    return "> " + html.unescape(re.search(r"id='headline'>(.*?)</p>", page, re.S).group(1)) + "\n"
+
+
 TARGETED_VS_MASS = ("-m", "sim.run", "experiment=targeted_vs_mass")
+BUDGET_SWEEP = ("-m", "sim.run", "-m", "population=small", "run.replicates=3", "run.hours=48",
+                "campaign=mass,targeted", "campaign.budget=10000,30000", "run.seed=0,1")
 SCORE = ("-m", "sim.score", "accounts=experiments/example_market/accounts.csv", "network=followers",
          "network.path=experiments/example_market/follows.csv.gz")
 EXAMPLES = {
@@ -85,6 +95,10 @@ EXAMPLES = {
                                         lambda text, folder: fenced(ranking(text))),
     "targeted_vs_mass_table": Example(TARGETED_VS_MASS, "outputs/readme_targeted_vs_mass",
                                       lambda text, folder: comparison_table(folder)),
+    "targeted_vs_mass_headline": Example(TARGETED_VS_MASS, "outputs/readme_targeted_vs_mass",
+                                         lambda text, folder: report_headline(folder)),
+    "budget_sweep_headline": Example(BUDGET_SWEEP, "outputs/readme_budget_sweep",
+                                     lambda text, folder: report_headline(folder), multirun=True),
 }
 
 
@@ -94,7 +108,8 @@ def run(example: Example, cache: dict) -> str:
     if key not in cache:
         folder = ROOT / example.folder
         shutil.rmtree(folder, ignore_errors=True)
-        done = subprocess.run([sys.executable, *example.argv, f"hydra.run.dir={example.folder}"], cwd=ROOT,
+        where = f"hydra.{'sweep' if example.multirun else 'run'}.dir={example.folder}"
+        done = subprocess.run([sys.executable, *example.argv, where], cwd=ROOT,
                               capture_output=True, text=True, timeout=1800)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(example.argv)} failed:\n{done.stderr[-3000:]}")
