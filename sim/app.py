@@ -21,7 +21,14 @@ import solara
 from .whatif import SLIDERS, STRATEGIES, TARGETS, WhatIf, full_report, headline, save, scenario_of
 
 REPLICATES = 12
-WORLDS = {"default market (2,000,000 people)": "default", "small market (test size)": "small"}
+EXAMPLE_MARKET = Path(__file__).resolve().parents[1] / "experiments" / "example_market"
+# the market a plan is tried in: Hydra overrides of `make run`'s configuration
+WORLDS = {"default market (2,000,000 people)": ("population=default",),
+          "small market (test size)": ("population=small",)}
+if (EXAMPLE_MARKET / "accounts.csv").exists():        # a brand's own accounts and follower export, loaded
+    WORLDS["example brand's market (its accounts and follower export)"] = (
+        f"accounts={EXAMPLE_MARKET / 'accounts.csv'}", "network=followers",
+        f"network.path={EXAMPLE_MARKET / 'follows.csv.gz'}")
 PLAN_KEYS = [c.key for c in SLIDERS if c.key.startswith(("campaign.", "timing."))] + ["campaign.strategy"]
 SHARED_KEYS = [c.key for c in SLIDERS if c.key.startswith("message.")] + ["target.segments"]
 SAVE_DIR = Path(os.environ.get("INFLUSIM_APP_DIR", "outputs/app"))
@@ -30,25 +37,25 @@ _engines: dict = {}
 
 
 @functools.cache
-def base_config(world: str):
-    """The configuration of `make run` on that population (Hydra composes it once; callers copy it)."""
+def base_config(world: tuple[str, ...]):
+    """The configuration of `make run` in that market (Hydra composes it once; callers copy it)."""
     from .command_line import composed
-    return composed(f"population={world}", "run.report=false")
+    return composed(*world, "run.report=false")
 
 
-def engine(world: str) -> WhatIf:
+def engine(world: tuple[str, ...]) -> WhatIf:
     """The world of that name, built once per process, on first use."""
     if world not in _engines:
         _engines[world] = WhatIf(base_config(world), REPLICATES)
     return _engines[world]
 
 
-def start_values(world: str) -> dict:
+def start_values(world: tuple[str, ...]) -> dict:
     return scenario_of(base_config(world))
 
 
 world_name = solara.reactive(next(iter(WORLDS)))
-shared = solara.reactive(start_values("default"))
+shared = solara.reactive(start_values(next(iter(WORLDS.values()))))
 plan_a = solara.reactive({k: v for k, v in shared.value.items() if k in PLAN_KEYS})
 plan_b = solara.reactive({**plan_a.value, "campaign.channels.ads": 0.0,
                           "campaign.channels.sponsored.micro": plan_a.value["campaign.channels.sponsored.micro"] + 20_000})
@@ -110,17 +117,17 @@ def Results():
     if saved.value:
         with solara.Div(classes=["saved"]):
             solara.Markdown(f"Saved `{saved.value}`: run it with `python -m sim.run plan={saved.value} "
-                            f"population={WORLDS[world_name.value]} run.replicates={REPLICATES}`")
+                            f"{' '.join(WORLDS[world_name.value])} run.replicates={REPLICATES}`")
     ReportLink()
 
 
-def save_and_report(values: dict, world: str) -> None:
+def save_and_report(values: dict, world: tuple[str, ...]) -> None:
     saved.set(str(save(values, SAVE_DIR)))
     write_full_report(saved.value, world)
 
 
 @solara.lab.task
-def write_full_report(plan_file: str, world: str) -> str:
+def write_full_report(plan_file: str, world: tuple[str, ...]) -> str:
     return str(full_report(plan_file, world, REPLICATES))
 
 

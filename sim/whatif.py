@@ -103,14 +103,14 @@ def save(values: dict, folder: str | Path, name: str = "") -> Path:
     return path
 
 
-def full_report(plan_file: str | Path, world: str, replicates: int) -> Path:
-    """Run the saved scenario exactly as a user would (`python -m sim.run plan=FILE ...`) into
+def full_report(plan_file: str | Path, world: tuple[str, ...], replicates: int) -> Path:
+    """Run the saved scenario exactly as a user would (`python -m sim.run plan=FILE <world> ...`) into
     a folder beside the file, which gets its report.html; returns that report's path."""
     import subprocess
     import sys
     plan_file = Path(plan_file).resolve()
     folder = plan_file.with_suffix("")
-    done = subprocess.run([sys.executable, "-m", "sim.run", f"plan={plan_file}", f"population={world}",
+    done = subprocess.run([sys.executable, "-m", "sim.run", f"plan={plan_file}", *world,
                            f"run.replicates={replicates}", f"hydra.run.dir={folder}"],
                           capture_output=True, text=True)
     if done.returncode != 0:

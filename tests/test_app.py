@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from .conftest import ROOT
@@ -96,11 +97,23 @@ def test_moving_interest_changes_the_page_and_the_saved_scenario_reruns_to_its_n
         page.locator(".report-link").get_by_role("button").click()
         frame = page.frame_locator("iframe.full-report")
         report_headline = frame.locator("#headline").inner_text(timeout=60_000)
+        page.get_by_role("button", name=re.compile("Back to the what-if page")).click()
+        headline.wait_for(timeout=60_000)
+        page.get_by_text("default market (2,000,000 people)").click()          # the market control
+        page.get_by_text("example brand's market").click()
+        page.wait_for_function("() => { const el = document.querySelector('.headline-a'); "
+                               "return el && el.innerText.includes('in a market of') "
+                               "&& !el.innerText.includes('2,000,000 people'); }", timeout=120_000)
+        loaded_market = headline.inner_text()
         browser.close()
     saved = sorted((folder / "saved").glob("scenario_*.yaml"))
     assert len(saved) == 1 and "message.interest: 0.9" in saved[0].read_text()
     overrides = (saved[0].with_suffix("") / ".hydra" / "overrides.yaml").read_text()
     assert f"plan={saved[0].resolve()}" in overrides and "run.replicates=12" in overrides   # sim.run on that file
+    market = ROOT / "experiments" / "example_market"
+    follows, accounts = pd.read_csv(market / "follows.csv.gz"), pd.read_csv(market / "accounts.csv")
+    consumers = (set(follows.follower) | set(follows.followed)) - set(accounts[accounts.kind != "consumer"].handle)
+    assert f"in a market of {len(consumers) * 100:,} people" in loaded_market   # the export's consumers, 100 people each
     summary = json.loads((saved[0].with_suffix("") / "summary.json").read_text())
     assert report_headline in after.replace("Plan A. ", "")        # the same reach, interval, adoptions and euros
     assert f"reached {summary['metrics']['useful_reach']['mean']:,.0f} of" in report_headline
