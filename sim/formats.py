@@ -30,6 +30,7 @@ LABELS = {
     "engagement_rate": "engagement rate (per follower per post)",
     "engagement_rate_ci95_low": "engagement rate: 95% from", "engagement_rate_ci95_high": "engagement rate: 95% to",
     "spent_sponsored": "spent on sponsored posts (EUR)", "sponsored": "sponsored accounts",
+    "relayed": "relayers (people)", "adopted": "adopters (people)",
 }
 
 
