@@ -44,13 +44,14 @@ readme-examples: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python experiments/readme_examples/update.py $(ARGS)
 
 ## Run the test suite (numba's on-disk cache is cleared first: it is keyed on the kernel file only)
+## on every core (pytest-xdist; slow tests start first, idle workers steal queued ones)
 test: $(VENV)/.installed-test clean-numba-cache browser
-	$(BIN)/python -m pytest -q $(ARGS)
+	$(BIN)/python -m pytest -q -n auto --dist worksteal $(ARGS)
 
 ## The edit loop: every test not marked slow (no sweeps, launchers, validation suite, benchmark
 ## script or browser), numba's cache kept warm; under 2 minutes on the 2-core machine
 test-fast: $(VENV)/.installed-test $(VENV)/.numba-helpers
-	$(BIN)/python -m pytest -q -m "not slow" $(ARGS)
+	$(BIN)/python -m pytest -q -n auto --dist worksteal -m "not slow" $(ARGS)
 
 ## Plant each listed formula bug in kernel and reference alike; the safety-net tests must catch every one
 mutants: $(VENV)/.installed-test

@@ -55,3 +55,9 @@ def kill_at(argv: list[str], marker: str) -> list[str]:
             break
     first.wait(timeout=60)
     return seen
+
+
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first (in their file order): with parallel workers (make test: pytest-xdist,
+    work stealing) the long ones start at once instead of leaving one worker busy at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

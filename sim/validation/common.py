@@ -32,6 +32,7 @@ class Settings:
     tamper: Tamper | None = None       # called on every InfluenceModel right after it is built (tests break the model)
     market: Config | None = None       # the default market (configs/, composed by sim.validate): cases 8-12
     priors: Callable | None = None     # case 12: replaces the calibration's priors (tests: priors excluding the truth)
+    campaigns: int | None = None       # case 12: campaigns calibrated, instead of 12 (fast) or 30 (tests: fewer)
 
     def graph_path(self, name: str) -> Path | None:
         path = self.data / name if self.data is not None else None

@@ -53,6 +53,7 @@ def run(settings: Settings) -> CaseResult:
         case.skipped = NEEDS_MARKET
         return case
     n, particles, generations = (12, 40, 3) if settings.fast else (30, 60, 4)
+    n = settings.campaigns or n
     cfg = copy.deepcopy(settings.market)
     cfg.population.consumers, cfg.population.bloggers = 2000, 10           # population=small
     cfg.run.days, cfg.run.hours, cfg.run.replicates = 2, None, 1
