@@ -30,12 +30,12 @@ def reach_figure(ra, rb, replicates: int):
 
 
 def relay_tree_figure(result, message: str | None = None):
-    """Replicate 1's relays of plan A: each relay at its hour and depth, joined to whoever it relayed."""
+    """Replicate 0's relays of plan A: each relay at its hour and depth, joined to whoever it relayed."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .figures import OKABE_ITO
+    from .figures import KIND_COLOURS
     table = result.attribution
     table = table[table.message == (message or table.message.iloc[0])] if len(table) else table
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
@@ -45,10 +45,8 @@ def relay_tree_figure(result, message: str | None = None):
             if row.source in where:
                 x0, y0 = where[row.source]
                 ax.plot([x0, row.hour + 1], [y0, row.depth], color="0.75", lw=0.5, zorder=1)
-        kinds = sorted(table.agent_kind.unique())
-        for k, kind in enumerate(kinds):
-            part = table[table.agent_kind == kind]
-            ax.scatter(part.hour + 1, part.depth, s=8, color=OKABE_ITO[k % len(OKABE_ITO)], label=kind, zorder=2)
+        for kind, part in table.groupby("agent_kind"):
+            ax.scatter(part.hour + 1, part.depth, s=8, color=KIND_COLOURS.get(kind), label=kind, zorder=2)
         ax.legend(fontsize=8, loc="upper right")
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(axis_number)
@@ -57,7 +55,7 @@ def relay_tree_figure(result, message: str | None = None):
     else:
         ax.text(0.5, 0.5, "no relays in this replicate", ha="center", transform=ax.transAxes)
     ax.set(xlabel="hour of the relay (log scale)", ylabel="depth (relays from a seed)",
-           title=f"Plan A's relay tree, replicate 1 ({len(table):,} relays)")
+           title=f"Plan A's relay tree, replicate 0 ({len(table):,} relays)")
     fig.tight_layout()
     plt.close(fig)
     return fig

@@ -121,10 +121,10 @@ STRATEGY_PANELS = [("useful_reach", "Useful reach", "people in the target", "{:,
                    ("cost_per_engagement", "Cost per engagement", "euros per like or comment", "{:,.3f}")]
 
 
-def _bar_label(metric: str, mean: float, spent: float, fmt: str) -> str:
+def _bar_label(mean: float, fmt: str, unpaid: bool) -> str:
     """What a bar says: its value; for a per-euro figure of a plan that spent nothing, why
     there is none (an owned post's cost per adoption is not 0.00, the best of all)."""
-    if spent == 0 and metric.startswith(("cost_per", "useful_reach_per_euro")):
+    if unpaid:
         return "  no paid spend (EUR 0)"
     return "  n/a" if np.isnan(mean) else "  " + fmt.format(mean)
 
@@ -147,13 +147,13 @@ def strategy_bars(table: pd.DataFrame, source: str, budget: float):
         for ax, (metric, title, unit, fmt) in zip(axes, panels):
             mean, low, high = (t[f"{metric}_{part}"].to_numpy(dtype=float)
                                for part in ("mean", "ci95_low", "ci95_high"))
-            if metric != "useful_reach":
-                mean, low, high = (np.where(spent == 0, np.nan, v) for v in (mean, low, high))
+            unpaid = (spent == 0) & (metric != "useful_reach")          # every panel but the first is per euro
+            mean, low, high = (np.where(unpaid, np.nan, v) for v in (mean, low, high))
             ax.barh(y, np.nan_to_num(mean), color=[plan_colour(k) for k in range(len(t))], alpha=0.85)
             err = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
             ax.errorbar(np.nan_to_num(mean), y, xerr=err, fmt="none", ecolor="black", capsize=4, lw=1.5)
-            for yi, m, h, paid in zip(y, mean, high, spent):
-                ax.text(0 if np.isnan(m) else np.nanmax([m, h]), yi, _bar_label(metric, m, paid, fmt),
+            for yi, m, h, u in zip(y, mean, high, unpaid):
+                ax.text(0 if np.isnan(m) else np.nanmax([m, h]), yi, _bar_label(m, fmt, u),
                         va="center", fontsize=12)
             ax.set_xlim(0, 1.25 * np.nanmax(np.append(high, 1e-9)))
             ax.xaxis.set_major_formatter(axis_number)

@@ -111,6 +111,16 @@ def set_values(cfg, values: dict):
     return set_parameters(out, {k: v for k, v in values.items() if k not in texts and k not in lists})
 
 
+def plan_lines(values: dict) -> list[str]:
+    """A plan file's `key: value` lines (numbers, text, lists of numbers), as
+    apply_calibration(what="plan") reads them back."""
+    def text(v):
+        if isinstance(v, (list, tuple)):
+            return f"[{', '.join(str(x) for x in v)}]"
+        return f"{v:.6g}" if isinstance(v, float) else str(v)
+    return [f"{k}: {text(v)}" for k, v in values.items()]
+
+
 def _list_field(cfg, name: str):
     return _walk(cfg, name, name, list, "is not a list key of the configuration")
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .inference import plan_lines
+
 
 def _label(o, metric: str) -> str:
     return metric if o.statistic == "mean" else f"{o.statistic} of {metric}"
@@ -132,10 +134,6 @@ def headline(s: dict) -> list[str]:
         out.append(f"Best hand-written plan: {hand['name']}, {hand['value']:,.0f} (95% interval "
                    f"{hand['value_ci95'][0]:,.0f} to {hand['value_ci95'][1]:,.0f}); {s['hand_written_sentence']}.")
     return out
-
-
-def plan_lines(values: dict) -> list[str]:
-    return [f"{k}: {v:.6g}" if isinstance(v, float) else f"{k}: {v}" for k, v in values.items()]
 
 
 def write_outputs(outdir: Path, study, summary: dict) -> None:

@@ -142,8 +142,8 @@ def _network_and_ranking(rep: Report, folder: Path, source: str, ranking_folder:
     for k, (message, edges) in enumerate(relays.groupby("message", sort=False) if relays is not None else []):
         name, title = ("network", "Influence network") if k == 0 else (f"network_{message}",
                                                                        f"Influence network of '{message}'")
-        if F.unreadable_network(edges):
-            rep.missing.append((title, F.unreadable_network(edges)))
+        if reason := F.unreadable_network(edges):
+            rep.missing.append((title, reason))
             continue
         fig, drawn = F.influence_network(edges, source)
         rep.figures.append((name, title, f"Who relayed message '{message}' to whom in replicate 0: each dot an "
@@ -153,8 +153,8 @@ def _network_and_ranking(rep: Report, folder: Path, source: str, ranking_folder:
     ranking = (ranking_folder or folder) / "influencers.csv"
     if ranking.exists():
         ranked = read_table(ranking, INFLUENCER_COLUMNS)
-        if F.no_followers(ranked):
-            rep.missing.append(("Influencer ranking", F.no_followers(ranked)))
+        if reason := F.no_followers(ranked):
+            rep.missing.append(("Influencer ranking", reason))
         else:
             fig, drawn = F.influencer_ranking(ranked, source)
             rep.figures.append(("influencers", "Influencer ranking", "Top accounts by influence score (expected "

@@ -95,11 +95,8 @@ def save(values: dict, folder: str | Path, name: str = "") -> Path:
     path = folder / (name or f"scenario_{datetime.now():%Y%m%d_%H%M%S}.yaml")
     lines = [f"# saved by the what-if page (python -m sim.app) on {datetime.now():%Y-%m-%d %H:%M}",
              "# run it with: python -m sim.run plan=<this file> (add the same population=/replicates as the page)"]
-    for key, value in values.items():
-        text = (f"[{', '.join(str(int(v)) for v in value)}]" if isinstance(value, (list, tuple))
-                else f"{value:.6g}" if isinstance(value, float) else str(value))
-        lines.append(f"{key}: {text}")
-    path.write_text("\n".join(lines) + "\n")
+    from .inference import plan_lines
+    path.write_text("\n".join(lines + plan_lines(values)) + "\n")
     return path
 
 
