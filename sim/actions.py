@@ -10,14 +10,25 @@ configuration into a plan of these actions.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .errors import ConfigError
 from .kinds import BRAND
 
 
 class Action:
-    """Something the campaign does: `apply(model, t)` every hour."""
+    """Something the campaign does: `apply(model, t)` every hour.
+
+    `scheduled = True` promises that apply's calls depend on the hour alone (not on the
+    diffusion state, the replicate or earlier calls): the model then records them ahead and
+    runs the hours between other actions' `active_hours` in one kernel call (`sim.schedule`).
+    """
     message: int = 0
+    scheduled: bool = False
+
+    def active_hours(self, model):
+        """The hours in which an unscheduled action may do anything (None: any hour)."""
+        return None
 
     def initialize(self, model) -> None:
         """Resolve agents and schedules against the world; called once."""
@@ -31,6 +42,7 @@ class Action:
 
 class BrandPosts(Action):
     """The brand's own accounts post the message at the given hours (free, owned media)."""
+    scheduled = True
 
     def __init__(self, hours, message: int = 0):
         self.hours, self.message = set(int(h) for h in hours), message
@@ -48,6 +60,7 @@ class BrandPosts(Action):
 
 class SeedAgents(Action):
     """Fixed agents post at `hour` and keep talking like relayers (custom plans)."""
+    scheduled = True
 
     def __init__(self, agents, hour: int, message: int = 0):
         self.agents, self.hour, self.message = np.asarray(agents, dtype=np.int64), int(hour), message
@@ -89,28 +102,44 @@ class SponsoredPosts(Action):
     def reset(self, model):
         self.left = self.budget
 
+    def active_hours(self, model):
+        return self.wave_hours
+
     def apply(self, model, t):
         if t not in self.wave_hours:
             return
         waves_left = len(self.wave_hours) - self.wave_hours.index(t)
         allowance = self.left / waves_left
-        st, m, costs = model.state, self.message, model.seed_costs
-        chosen, spent = [], 0.0
-        for j in self.ranking:
-            if allowance - spent < self.cheapest:     # nothing else can fit
-                break
-            if st.seeded_at[m, j] >= 0 or (self.skip_reached and st.relay_at[m, j] >= 0):
-                continue
-            if spent + costs[j] <= allowance:
-                chosen.append(int(j))
-                spent += costs[j]
-        if chosen:
+        st, m = model.state, self.message
+        chosen, spent = greedy_buy(self.ranking, model.seed_costs, st.seeded_at[m], st.relay_at[m], self.skip_reached,
+                                   allowance, self.cheapest)
+        if chosen.size:
             model.seed(chosen, m, spent)
             self.left -= spent
 
 
+@njit(cache=True)
+def greedy_buy(ranking, costs, seeded_at, relay_at, skip_reached, allowance, cheapest):
+    """Down the ranking, buy every account not yet seeded (nor relaying, with skip_reached)
+    whose cost still fits the allowance; stop when not even the cheapest could. Returns the
+    accounts bought and what they cost."""
+    chosen = np.empty(ranking.size, np.int64)
+    count, spent = 0, 0.0
+    for j in ranking:
+        if allowance - spent < cheapest:      # nothing else can fit
+            break
+        if seeded_at[j] >= 0 or (skip_reached and relay_at[j] >= 0):
+            continue
+        if spent + costs[j] <= allowance:
+            chosen[count] = j
+            count += 1
+            spent += costs[j]
+    return chosen[:count], spent
+
+
 class AdReach(Action):
     """Each online consumer sees the ad with probability `reach` in each listed hour."""
+    scheduled = True
 
     def __init__(self, reach: float, hours, message: int = 0):
         self.reach, self.hours, self.message = float(reach), set(int(h) for h in hours), message
@@ -122,6 +151,7 @@ class AdReach(Action):
 
 class AdImpressions(Action):
     """Paid impressions to consumers drawn at random: `per_hour[t]` impressions in hour t."""
+    scheduled = True
 
     def __init__(self, per_hour: dict[int, int], message: int = 0):
         self.per_hour, self.message = per_hour, message

@@ -26,6 +26,9 @@ class ObservedReshares(Action):
     def __init__(self, agents: np.ndarray, hours: np.ndarray, message: int = 0):
         self.agents, self.hours, self.message = np.asarray(agents, np.int64), np.asarray(hours, np.int64), message
 
+    def active_hours(self, model):
+        return self.hours
+
     def apply(self, model, t):
         now = self.agents[self.hours == t]
         if now.size:
@@ -35,6 +38,7 @@ class ObservedReshares(Action):
 
 class PostBy(Action):
     """One account posts the message at hour `hour` (the observed post itself)."""
+    scheduled = True
 
     def __init__(self, agent: int, hour: int = 0, message: int = 0):
         self.agent, self.hour, self.message = int(agent), int(hour), message
@@ -55,6 +59,9 @@ class RelaysHeld(Action):
         pop = model.population
         K.fill_static(model.relevance, pop.scepticism, pop.kind, model.useful, relay_max, model.rules.w_relevance,
                       model.state.static)
+
+    def active_hours(self, model):
+        return [self.until]
 
     def reset(self, model):
         if self.until > 0:

@@ -41,7 +41,7 @@ def influence_table(cfg, model=None, top: int | None = None) -> pd.DataFrame:
     table = pd.DataFrame({
         "rank": np.arange(1, order.size + 1),
         "agent": order,
-        "name": agent_names(model)[order],   # handle (network=followers), else "agent <index>"
+        "name": agent_names(model, order),   # handle (network=followers), else "agent <index>"
         "node_id": node_ids[order],          # id in the edge-list file (-1: added brand account)
         "kind": np.asarray(KIND_NAMES)[pop.kind[order]],
         "tier": np.asarray(TIERS)[model.tier[order]],

@@ -294,14 +294,14 @@ def _attention_thresholds(s, key, limit, box, nc, due, due_slot):
 
 
 @njit(cache=True)
-def _feed(s, key, world, rules, state, hour, out, n_touched):
+def _feed(s, key, world, rules, state, inbox, hour, out, n_touched):
     """Phase 1: the posts due in this hour's inbox bucket, within each reader's attention."""
     hot, static, cold, seen_edge, touched = state.hot, state.static, state.cold, state.seen_edge, state.touched
     kind, credibility, promotional, launch = world.kind, world.credibility, world.fully_promotional, state.launch
     due, due_slot, limit = state.due, state.due_slot, rules.attention_limit
     b = s % (rules.attention_window + 1)
     nc = state.inbox_count[b]
-    box = state.inbox[b]
+    box = inbox[b]
     thresholds = np.empty(0, np.float64)
     if limit > 0:
         thresholds = _attention_thresholds(s, key, limit, box, nc, due, due_slot)
@@ -326,32 +326,36 @@ def _feed(s, key, world, rules, state, hour, out, n_touched):
 @njit(cache=True)
 def _ads(s, key, world, rules, state, plan, hour, out, n_touched):
     """Phase 2: ads by reach (bottom of an online consumer's attention draw) or by count
-    (impressions to random online consumers); a shown ad is noticed with `ad_notice`."""
+    (impressions to random online consumers); a shown ad is noticed with `ad_notice`.
+    (Draw prefixes are hoisted out of the loops: `draw_from(draw_prefix(..)) == draw(..)`.)"""
     hot, static, seen_edge, touched = state.hot, state.static, state.seen_edge, state.touched
     activity, consumers, notice = world.activity, world.consumers, rules.ad_notice
     share = world.online_share[s]
     promotional, cred = world.fully_promotional[BRAND], rules.ad_credibility
+    online = draw_prefix(key, ONLINE, s)
     for m in range(state.launch.size):
         age = float(s - state.launch[m])
         reach = plan.ad_reach[m]
+        noticed = draw_prefix(key, NOTICE + STREAMS * m, s)
         if reach > 0.0:
+            attention = draw_prefix(key, ATTENTION + STREAMS * m, s)
             for i in consumers:
-                if draw(key, ONLINE, s, i, 0, 0) < activity[i] * share \
-                        and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) < reach:
+                if draw_from(online, i, 0, 0) < activity[i] * share and draw_from(attention, i, 0, 0) < reach:
                     out[m, IMPRESSIONS] += 1
-                    if draw(key, NOTICE + STREAMS * m, s, i, 0, 0) < notice:
+                    if draw_from(noticed, i, 0, 0) < notice:
                         n_touched = _expose(np.int64(m), np.int64(i), np.int64(AD_SOURCE), promotional, cred,
                                             np.int64(0), np.int64(AD), np.int64(s), age, n_touched, hot, static,
                                             state.engaged_on, seen_edge, touched, hour, out)
         count = plan.ad_count[m]
         delivered, attempt = 0, 0
+        pick = draw_prefix(key, AD_PICK + STREAMS * m, s)
         while consumers.size > 0 and delivered < count and attempt < 200 * count:
-            i = consumers[int(draw(key, AD_PICK + STREAMS * m, s, attempt, 0, 0) * consumers.size)]
+            i = consumers[int(draw_from(pick, attempt, 0, 0) * consumers.size)]
             attempt += 1
-            if not draw(key, ONLINE, s, i, 0, 0) < activity[i] * share:
+            if not draw_from(online, i, 0, 0) < activity[i] * share:
                 continue
             out[m, IMPRESSIONS] += 1
-            if draw(key, NOTICE + STREAMS * m, s, i, attempt, 0) < notice:
+            if draw_from(noticed, i, attempt, 0) < notice:
                 n_touched = _expose(np.int64(m), np.int64(i), np.int64(AD_SOURCE), promotional, cred, np.int64(0),
                                     np.int64(AD), np.int64(s + 1 + attempt), age, n_touched, hot, static,
                                     state.engaged_on, seen_edge, touched, hour, out)
@@ -370,12 +374,13 @@ def _chats(s, key, world, rules, state, hour, out, n_touched):
     activity, kind, credibility, promotional = world.activity, world.kind, world.credibility, world.fully_promotional
     share = world.online_share[s]
     n = hot.shape[1]
+    online = draw_prefix(key, ONLINE, s)
     for m in range(state.launch.size):
         age = float(s - state.launch[m])
+        attention, contact = draw_prefix(key, ATTENTION + STREAMS * m, s), draw_prefix(key, CONTACT + STREAMS * m, s)
         for i in range(n):
-            if draw(key, ONLINE, s, i, 0, 0) < activity[i] * share \
-                    and draw(key, ATTENTION + STREAMS * m, s, i, 0, 0) >= 1.0 - q:
-                c = int(draw(key, CONTACT + STREAMS * m, s, i, 0, 0) * n)
+            if draw_from(online, i, 0, 0) < activity[i] * share and draw_from(attention, i, 0, 0) >= 1.0 - q:
+                c = int(draw_from(contact, i, 0, 0) * n)
                 if c != i and cold[m, c].last_post == s - 1:
                     cred = disclosed_credibility(credibility[c], hot[m, c].seeded, np.int64(s - 1), rules.disclosure)
                     n_touched = _expose(np.int64(m), np.int64(i), np.int64(c), promotional[kind[c]], cred,
@@ -492,11 +497,11 @@ def _campaign_author(m, j, s, kind, hot, static, cold, out):
 
 
 @njit(cache=True)
-def _post(s, key, world, rules, state, plan, out):
+def _post(s, key, world, rules, state, inbox, plan, out):
     """Phase 5: new seeds start talking; one-off posts; every talker posts. Returns the inbox."""
     hot, static, cold, kind = state.hot, state.static, state.cold, world.kind
     talking, n_talking, talk = state.talking, state.n_talking, rules.talk_hours
-    inbox, inbox_count, reaction = state.inbox, state.inbox_count, rules.reaction
+    inbox_count, reaction = state.inbox_count, rules.reaction
     online_prefix = np.empty(rules.attention_window, np.uint64)       # hours s + 1 .. s + window
     online_share = np.empty(rules.attention_window)
     for d in range(rules.attention_window):
@@ -531,15 +536,49 @@ def _post(s, key, world, rules, state, plan, out):
     return inbox
 
 
+@njit(cache=True)
+def _hour(s, key, world, rules, state, inbox, plan, out):
+    """Hour s: the five phases; returns the inbox (posting may have had to enlarge it)."""
+    out[:, :] = 0
+    _launch(s, state.launch, plan)
+    hour = hour_constants(s, key, rules, state.launch)
+    n_touched = _feed(s, key, world, rules, state, inbox, hour, out, np.int64(0))
+    n_touched = _ads(s, key, world, rules, state, plan, hour, out, n_touched)
+    n_touched = _chats(s, key, world, rules, state, hour, out, n_touched)
+    _commit(s, world, rules, state, out, n_touched)
+    return _post(s, key, world, rules, state, inbox, plan, out)
+
+
 @njit(cache=True, nogil=True)
 def advance(s, key, world, rules, state, plan, out):
     """Simulate hour `s` in place; fill `out[m]` with this hour's counts (N_OUT layout).
     Returns the inbox (posting may have had to enlarge it)."""
-    out[:, :] = 0
-    _launch(s, state.launch, plan)
-    hour = hour_constants(s, key, rules, state.launch)
-    n_touched = _feed(s, key, world, rules, state, hour, out, np.int64(0))
-    n_touched = _ads(s, key, world, rules, state, plan, hour, out, n_touched)
-    n_touched = _chats(s, key, world, rules, state, hour, out, n_touched)
-    _commit(s, world, rules, state, out, n_touched)
-    return _post(s, key, world, rules, state, plan, out)
+    return _hour(s, key, world, rules, state, state.inbox, plan, out)
+
+
+# A campaign's plan for every hour, recorded ahead from actions that depend on the hour only
+# (`Action.scheduled`): ads per hour and message; seeds, one-off posts and seed costs of hour
+# s at [start[s], start[s + 1]) of their arrays, in the order the actions made them.
+Schedule = namedtuple("Schedule", ["ad_reach", "ad_count", "seed_start", "seed_message", "seed_agent", "post_start",
+                                   "post_message", "post_agent", "cost_start", "cost_message", "cost"])
+
+
+@njit(cache=True, nogil=True)
+def advance_hours(s0, s1, key, world, rules, state, schedule, people_per_impression, cpm, spent, history):
+    """Hours s0 .. s1 - 1, each exactly as `advance` with the schedule's plan of that hour:
+    one call instead of one per hour (no per-hour dispatch). history[s - s0] gets hour s's
+    counts; `spent` accrues each hour's seed costs, then its impressions, as the model does.
+    Returns the inbox."""
+    inbox = state.inbox
+    for s in range(s0, s1):
+        sd, pt = schedule.seed_start, schedule.post_start
+        plan = HourPlan(schedule.seed_message[sd[s]:sd[s + 1]], schedule.seed_agent[sd[s]:sd[s + 1]],
+                        schedule.post_message[pt[s]:pt[s + 1]], schedule.post_agent[pt[s]:pt[s + 1]],
+                        schedule.ad_reach[s], schedule.ad_count[s])
+        out = history[s - s0]
+        inbox = _hour(s, key, world, rules, state, inbox, plan, out)
+        for k in range(schedule.cost_start[s], schedule.cost_start[s + 1]):
+            spent[schedule.cost_message[k]] += schedule.cost[k]
+        for m in range(spent.size):
+            spent[m] += out[m, IMPRESSIONS] * people_per_impression * cpm / 1000.0
+    return inbox

@@ -235,18 +235,18 @@ def _per(spent: float, count: float) -> float:
     return spent / count if count > 0 else np.nan
 
 
-def agent_names(model) -> np.ndarray:
-    """Each agent's name: its handle (network=followers), else 'agent <index>'."""
-    pop = model.population
+def agent_names(model, agents) -> np.ndarray:
+    """The agents' names: their handles (network=followers), else 'agent <index>' (made only
+    for the agents asked about: a million names per replicate would cost more than the run)."""
+    pop, agents = model.population, np.asarray(agents, dtype=np.int64)
     if pop.names is not None:
-        return np.asarray(pop.names, dtype=object)
-    return np.array([f"agent {i}" for i in range(pop.size)], dtype=object)
+        return np.asarray(pop.names, dtype=object)[agents]
+    return np.array([f"agent {i}" for i in agents], dtype=object)
 
 
 def attribution_table(model) -> pd.DataFrame:
     """Who relayed to whom (one row per relay) in the model's current replicate."""
     st, kind = model.state, model.population.kind
-    names = agent_names(model)
     rows = []
     for m, msg in enumerate(model.messages):
         relayers = np.flatnonzero(st.relay_at[m] >= 0)
@@ -260,7 +260,7 @@ def attribution_table(model) -> pd.DataFrame:
             "hour": st.relay_at[m, relayers],
             "depth": st.relay_depth[m, relayers],
             "source_seeded": np.where(parents >= 0, st.seeded_at[m, np.maximum(parents, 0)] >= 0, False),
-            "source_name": np.where(parents >= 0, names[np.maximum(parents, 0)], "ad"),
-            "agent_name": names[relayers],
+            "source_name": np.where(parents >= 0, agent_names(model, np.maximum(parents, 0)), "ad"),
+            "agent_name": agent_names(model, relayers),
         }))
     return pd.concat(rows, ignore_index=True)

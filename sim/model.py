@@ -16,7 +16,7 @@ import numpy as np
 
 from . import calendar
 from . import kernels as K
-from . import market, reference
+from . import market, reference, schedule
 from .actions import Action
 from .agents import AGENT_CLASSES, MarketAgent
 from .campaign import actions_from_config, launch_step
@@ -79,6 +79,7 @@ class InfluenceModel(mesa.Model):
         for action in self.actions:
             action.initialize(self)
         self._agent_list: list[MarketAgent] | None = None    # Mesa agents, created on first use
+        self._schedule = None                                 # the scheduled actions' plan (sim.schedule)
         self.out = np.zeros((len(self.messages), K.N_OUT), dtype=np.int64)
         self.reset(0)
 
@@ -129,7 +130,7 @@ class InfluenceModel(mesa.Model):
     def step(self) -> None:
         """One hour: campaign actions, then exposures, decisions and posts."""
         t = self.hour
-        self._seeds, self._posts = [], []
+        self._seeds, self._posts, self._costs = [], [], []
         self.ad_reach = np.zeros(len(self.messages))
         self.ad_count = np.zeros(len(self.messages), dtype=np.int64)
         for action in self.actions:
@@ -143,9 +144,16 @@ class InfluenceModel(mesa.Model):
         self.hour += 1
 
     def run(self, hours: int | None = None) -> np.ndarray:
-        """Advance `hours` hours (default: the horizon); return hourly counts (hours x messages x N_OUT)."""
-        for _ in range(self.horizon if hours is None else hours):
-            self.step()
+        """Advance `hours` hours (default: the horizon); return hourly counts (hours x messages x N_OUT).
+        In fast mode, the hours in which no action needs Python run in one kernel call each stretch
+        (`sim.schedule`), exactly as step by step."""
+        end = self.hour + (self.horizon if hours is None else hours)
+        while self.hour < end:
+            stop = schedule.quiet_until(self, end) if self.mode == "fast" else self.hour
+            if stop > self.hour:
+                self._advance_kernel_hours(stop)
+            else:
+                self.step()
         return np.array(self.history, dtype=np.int64).reshape(-1, len(self.messages), K.N_OUT)
 
     # ------------------------------------------------------------ what actions call
@@ -156,6 +164,7 @@ class InfluenceModel(mesa.Model):
     def seed(self, agents, message: int = 0, cost: float = 0.0) -> None:
         """These agents start talking about `message` this hour (sponsored, for `cost` euros)."""
         self._seeds.extend((message, int(a)) for a in agents)
+        self._costs.append((message, float(cost)))
         self.spent[message] += cost
 
     def show_ads(self, reach: float = 0.0, count: int = 0, message: int = 0) -> None:
@@ -196,6 +205,19 @@ class InfluenceModel(mesa.Model):
                           self.ad_reach, self.ad_count)
         self.online_share(t)                     # the profile reaches this hour (run past the horizon)
         self.state.inbox = K.advance(t, self._key64, self.world, self.rules, self.state.record(), plan, self.out)
+
+    def _advance_kernel_hours(self, stop: int) -> None:
+        """Hours self.hour .. stop - 1 on the recorded schedule, in one kernel call."""
+        t, plan = self.hour, schedule.recorded(self)
+        self.online_share(stop - 1)
+        chunk = np.empty((stop - t, len(self.messages), K.N_OUT), dtype=np.int64)
+        self.state.inbox = K.advance_hours(t, stop, self._key64, self.world, self.rules, self.state.record(), plan,
+                                           self.people_per_impression, float(self.cfg.campaign.cpm), self.spent,
+                                           chunk)
+        self.history.extend(chunk)
+        self.out[:] = chunk[-1]
+        self.hour = stop
+        self.steps += stop - t
 
     def replica(self) -> "InfluenceModel":
         """Another model of the same world, parameters and campaign actions, with its own state

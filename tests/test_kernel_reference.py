@@ -37,9 +37,8 @@ def random_world(cfg, seed, density):
     return pop, net
 
 
-@pytest.mark.parametrize("case", range(len(SETTINGS)))
-@pytest.mark.parametrize("graph_seed", [1, 2])
-def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
+def case_world(case, graph_seed):
+    """The configuration and world of SETTINGS[case] on random graph `graph_seed`."""
     (window, talk, activity, min_src, relayers_adopt, reach, contact, half_life, limit, two,
      budgeted, engagement, disclosure, decay, scale) = SETTINGS[case]
     cfg = small_config(consumers=120 + 40 * graph_seed, bloggers=4, hours=30, seed=graph_seed)
@@ -64,7 +63,14 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
     if budgeted:
         c.kind, c.budget, c.strategy, c.cpm = "hybrid", 60.0 * scale, "greedy", 20.0     # euros: scaled market
         c.seed_agents = []                                  # a budgeted plan seeds by its strategy only
-    world = random_world(cfg, graph_seed, density=6.0)
+    return cfg, random_world(cfg, graph_seed, density=6.0)
+
+
+@pytest.mark.parametrize("case", range(len(SETTINGS)))
+@pytest.mark.parametrize("graph_seed", [1, 2])
+def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
+    cfg, world = case_world(case, graph_seed)
+    limit, engagement, scale = SETTINGS[case][8], SETTINGS[case][11], SETTINGS[case][14]
     fast = InfluenceModel(cfg, world=world, mode="fast")
     ref = InfluenceModel(cfg, world=world, mode="reference")
     if scale > 1000:
@@ -87,6 +93,33 @@ def test_kernel_equals_reference_hour_by_hour(case, graph_seed):
             assert np.array(fast.history)[:, :, K.MISSED:K.MISSED + N_KINDS].sum() > 0    # attention did bind
         if engagement:
             assert fast.state.engagements.sum() > 0                   # likes and comments were given
+    fast.release()
+    ref.release()
+
+
+@pytest.mark.parametrize("case", range(len(SETTINGS)))
+def test_whole_runs_in_few_kernel_calls_equal_the_reference(case):
+    """`run` takes the hours between actions that need Python in one kernel call each
+    (sim.schedule); past the recorded plan it steps. Counts, states and spend equal the
+    reference's, hour by hour, over the horizon and 6 hours beyond it."""
+    cfg, world = case_world(case, 1)
+    fast = InfluenceModel(cfg, world=world, mode="fast")
+    ref = InfluenceModel(cfg, world=world, mode="reference")
+    steps = []
+    plain_step = fast.step
+    fast.step = lambda: (steps.append(fast.hour), plain_step())
+    hours = fast.horizon + 6
+    for replicate in (0, 1):
+        steps.clear()
+        fast.reset(replicate)
+        ref.reset(replicate)
+        ran, expected = fast.run(hours), ref.run(hours)
+        assert len(steps) < hours - 6, "the hours were stepped one by one, not run in one call"
+        assert np.array_equal(ran, expected), "hourly counts differ"
+        assert np.array_equal(fast.state.snapshot(), ref.state.snapshot())
+        assert np.array_equal(fast.state.seen_edge, ref.state.seen_edge)
+        assert np.array_equal(fast.spent, ref.spent)
+        assert (ref.state.relay_at >= 0).sum() > 0 and fast.hour == ref.hour == hours
     fast.release()
     ref.release()
 

@@ -37,6 +37,9 @@ class OneSponsoredAccount(Action):
     def reset(self, model):
         self.agent = int(np.random.default_rng([0xBA5, model.replicate]).choice(self.pool))
 
+    def active_hours(self, model):
+        return [0]
+
     def apply(self, model, t):
         if t == 0:
             model.seed([self.agent], 0, float(model.seed_costs[self.agent]))

@@ -39,6 +39,9 @@ class RandomSeed(Action):
         self.agent = int(np.random.default_rng([model.cfg.run.seed, 0x5EED, model.replicate])
                          .integers(model.population.size))
 
+    def active_hours(self, model):
+        return [0]
+
     def apply(self, model, t):
         if t == 0:
             model.seed([self.agent])

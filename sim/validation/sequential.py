@@ -41,6 +41,9 @@ class SequentialSeeding(Action):
         self.ranking, self.waves, self.replace = np.asarray(ranking, dtype=np.int64), waves, replace
         self.per_wave = [count // waves + (1 if w < count % waves else 0) for w in range(waves)]
 
+    def active_hours(self, model):
+        return [w * GAP for w in range(self.waves)]
+
     def apply(self, model, t):
         if t % GAP or t // GAP >= self.waves:
             return
