@@ -137,6 +137,20 @@ def relay_trees(relay_at, relay_parent):
     return size[size > 0], caused
 
 
+@njit(cache=True)
+def _depth_stats(aware_at, aware_depth):
+    """(count, sum, max) of the cascade depths of the aware agents (sums of integers: exact)."""
+    out = np.zeros(3, np.int64)
+    for i in range(aware_at.size):
+        if aware_at[i] >= 0:
+            d = aware_depth[i]
+            out[0] += 1
+            out[1] += d
+            if out[0] == 1 or d > out[2]:
+                out[2] = d
+    return out
+
+
 def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
     """Curves [M+1, hours, C], flows [M+1, hours, F] and finals {name: [M+1]} of one replicate."""
     st, pop = model.state, model.population
@@ -147,17 +161,20 @@ def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
     for m in range(n_msg):
         curves[m] = _curves(st.aware_at[m], st.relay_at[m], st.adopt_at[m], st.seeded_at[m], kind, useful, people,
                             hours)
-    first_aware, first_adopt = _first_time(st.aware_at), _first_time(st.adopt_at)
-    total = _curves(first_aware, first_aware, first_adopt, first_adopt, kind, useful, people, hours)
-    for col, name in enumerate(CURVES):
-        curves[n_msg, :, col] = total[:, col] if name in UNION else curves[:n_msg, :, col].sum(axis=0)
+    if n_msg == 1:                # the union of one message is that message
+        curves[1] = curves[0]
+    else:
+        first_aware, first_adopt = _first_time(st.aware_at), _first_time(st.adopt_at)
+        total = _curves(first_aware, first_aware, first_adopt, first_adopt, kind, useful, people, hours)
+        for col, name in enumerate(CURVES):
+            curves[n_msg, :, col] = total[:, col] if name in UNION else curves[:n_msg, :, col].sum(axis=0)
     flows = np.zeros((n_msg + 1, hours, len(FLOWS)), np.float64)
     flows[:n_msg] = _flows(hourly, people, model.people_per_impression)
     flows[n_msg] = flows[:n_msg].sum(axis=0)
 
     finals = {name: np.full(n_msg + 1, np.nan) for name in FINALS}
     caused_total = np.zeros(pop.size, np.int64)
-    largest_all, depths_all = 0, []
+    largest_all, depths_all = 0, np.zeros(3, np.int64)      # depths: count, sum, max
     launches = [model.launch_hour_of(m) for m in range(n_msg)]
     for m in range(n_msg + 1):
         c, f = curves[m, -1], flows[m, -1]
@@ -170,12 +187,13 @@ def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
             caused_total += caused
             largest = int(sizes.max()) if sizes.size else 0
             largest_all = max(largest_all, largest)
-            depth = st.aware_depth[m][st.aware_at[m] >= 0]
-            depths_all.append(depth)
+            depth = _depth_stats(st.aware_at[m], st.aware_depth[m])
+            depths_all[:2] += depth[:2]
+            depths_all[2] = max(depths_all[2], depth[2])
             agents_k = int((caused >= k_relays).sum())
             launch = launches[m]
         else:
-            largest, depth = largest_all, np.concatenate(depths_all)
+            largest, depth = largest_all, depths_all
             agents_k = int((caused_total >= k_relays).sum())
             launch = min([x for x in launches if x >= 0], default=-1)
         reach_curve = curves[m, :, CURVES.index("reach")]
@@ -198,8 +216,8 @@ def replicate_metrics(model, hourly: np.ndarray, k_relays: int):
             "time_to_half_reach": (int(np.argmax(reach_curve >= 0.5 * final_reach)) - launch + 1)
             if final_reach > 0 and launch >= 0 else np.nan,
             "peak_hour": int(np.argmax(new_aware)) if final_reach > 0 else np.nan,
-            "cascade_depth_max": depth.max() if depth.size else np.nan,
-            "cascade_depth_mean": depth.mean() if depth.size else np.nan,
+            "cascade_depth_max": depth[2] if depth[0] else np.nan,
+            "cascade_depth_mean": depth[1] / depth[0] if depth[0] else np.nan,
             "organic_relay_share": relays / (relays + seeded) if relays + seeded else np.nan,
             "largest_relay_tree": largest,
             "agents_relaying_to_k": agents_k,

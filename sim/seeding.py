@@ -38,7 +38,9 @@ def by_followers(model, candidates, message, budget):
 def by_relevant_audience(model, candidates, message, budget):
     """Most relevance summed over followers inside the target."""
     useful = model.useful.astype(bool)
-    score = model.network.sum_over_followers(np.where(useful, model.relevance[message], 0.0))
+    key = ("relevant audience", tuple(model.messages[message].topics), tuple(model.cfg.target.segments))
+    score = model._cached(key, lambda: model.network.sum_over_followers(np.where(useful, model.relevance[message],
+                                                                                 0.0)))
     return best_first(candidates, score[candidates])
 
 
