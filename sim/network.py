@@ -30,14 +30,10 @@ class Network:
     @classmethod
     def from_edges(cls, n: int, source: np.ndarray, follower: np.ndarray) -> "Network":
         """Build from edges `source -> follower`; drops self-follows and duplicates."""
+        from .worldgen import follower_csr
         source = np.asarray(source, dtype=np.int64)
         follower = np.asarray(follower, dtype=np.int64)
-        code = source * n + follower
-        code = np.sort(code[source != follower])                # by source, then follower
-        if code.size:
-            code = code[np.concatenate(([True], code[1:] != code[:-1]))]
-        indptr, indices, in_indptr, in_indices, in_edge = _csr_both_ways(code, n)
-        return cls(n, indptr, indices, in_indptr, in_indices, in_edge)
+        return cls(n, *follower_csr(n, source, follower))
 
     @property
     def edges(self) -> int:
@@ -57,33 +53,6 @@ class Network:
 
     def followees(self, i: int) -> np.ndarray:
         return self.in_indices[self.in_indptr[i]:self.in_indptr[i + 1]]
-
-
-@njit(cache=True)
-def _csr_both_ways(code, n):
-    """Out-CSR and in-CSR (with out-edge ids) from sorted unique codes source * n + follower,
-    by counting sort: O(edges), and the in-CSR keeps sources in increasing order."""
-    e = code.size
-    indptr = np.zeros(n + 1, np.int64)
-    in_indptr = np.zeros(n + 1, np.int64)
-    indices = np.empty(e, np.int32)
-    for k in range(e):
-        src, dst = code[k] // n, code[k] % n
-        indptr[src + 1] += 1
-        in_indptr[dst + 1] += 1
-        indices[k] = dst
-    for i in range(n):
-        indptr[i + 1] += indptr[i]
-        in_indptr[i + 1] += in_indptr[i]
-    fill = in_indptr[:-1].copy()
-    in_indices = np.empty(e, np.int32)
-    in_edge = np.empty(e, np.int64)
-    for k in range(e):
-        src, dst = code[k] // n, code[k] % n
-        in_indices[fill[dst]] = src
-        in_edge[fill[dst]] = k
-        fill[dst] += 1
-    return indptr, indices, in_indptr, in_indices, in_edge
 
 
 # ---------------------------------------------------------------- SNAP edge lists

@@ -20,6 +20,7 @@ from .errors import ConfigError
 from .kinds import BLOGGER, BRAND, CONSUMER
 from .accounts import match_accounts, read_accounts, read_follows
 from .network import Network, load_edgelist
+from .worldgen import fan_weights, followees_by_group, group_ranks, picks_so_far
 
 
 @dataclass
@@ -110,24 +111,19 @@ def _fans(rng, unit_rows, topics, share, affinity, candidates):
     if k <= 0:
         return np.empty(0, dtype=np.int64)
     t = np.asarray(topics, dtype=np.float64)
-    w = np.clip(unit_rows @ (t / np.linalg.norm(t)), 0.0, 1.0)
-    w = (w ** affinity if affinity != int(affinity) else np.prod([w] * int(affinity), axis=0) if affinity
-         else np.ones_like(w)) + 1e-9
+    closeness = unit_rows @ (t / np.linalg.norm(t))
+    if affinity == int(affinity):        # the usual case, in one pass (same numbers as below)
+        w, cum = fan_weights(closeness, int(affinity))
+    else:
+        w = np.clip(closeness, 0.0, 1.0) ** affinity + 1e-9
+        cum = None
     if k >= candidates.size // 2:       # a large share: exact sampling without replacement
         return candidates[_weighted_sample(rng, w, k)]
-    cum = np.cumsum(w)
+    cum = np.cumsum(w) if cum is None else cum
     chosen = np.empty(0, dtype=np.int64)
     while chosen.size < k:
-        draw = np.searchsorted(cum, rng.random(int(1.3 * (k - chosen.size)) + 16) * cum[-1], side="right")
-        chosen = np.unique(np.concatenate([chosen, np.minimum(draw, candidates.size - 1)]))
+        chosen = picks_so_far(cum, rng.random(int(1.3 * (k - chosen.size)) + 16) * cum[-1], chosen, candidates.size)
     return candidates[rng.permutation(chosen)[:k]]
-
-
-def _sample_followees(rng, follower, pool, weights):
-    """For each entry of `follower`, one followee from `pool` with prob. proportional to weights."""
-    cum = np.cumsum(weights)
-    pick = np.searchsorted(cum, rng.random(follower.size) * cum[-1], side="right")
-    return pool[np.minimum(pick, pool.size - 1)]
 
 
 def world_stream(cfg: Config, name: str, *index: int) -> np.random.Generator:
@@ -138,22 +134,25 @@ def world_stream(cfg: Config, name: str, *index: int) -> np.random.Generator:
 
 
 def _consumer_follows(cfg, segment):
-    """Consumer -> consumer follows: homophily by segment, popularity heavy-tailed (Pareto)."""
+    """Consumer -> consumer follows: homophily by segment, popularity heavy-tailed (Pareto).
+    Each link inside its follower's segment picks a member by popularity, each other link
+    anyone; the draws come in that order: links outside, then inside each segment."""
     net = cfg.network
     n = segment.size
     popularity = world_stream(cfg, "popularity").pareto(net.popularity_alpha, n) + 1.0
     rng = world_stream(cfg, "follow links")
     out_degree = rng.poisson(net.follows_mean, n)
     follower = np.repeat(np.arange(n), out_degree)
-    followee = np.empty_like(follower)
     inside = rng.random(follower.size) < net.homophily
-    everyone = np.arange(n)
-    followee[~inside] = _sample_followees(rng, follower[~inside], everyone, popularity)
-    fseg = segment[follower]
-    for s in np.unique(segment):
-        members = np.flatnonzero(segment == s)
-        sel = inside & (fseg == s)
-        followee[sel] = _sample_followees(rng, follower[sel], members, popularity[members])
+    segments = np.unique(segment)
+    group = np.where(inside, 1 + np.searchsorted(segments, segment[follower]), 0)   # 0: outside
+    counts = np.bincount(group, minlength=1 + segments.size)
+    draws = [rng.random(c) for c in counts]
+    pools = [np.arange(n)] + [np.flatnonzero(segment == s) for s in segments]
+    cums = [np.cumsum(popularity[pool]) for pool in pools]
+    start = [np.concatenate(([0], np.cumsum([a.size for a in arrays]))) for arrays in (draws, cums, pools)]
+    followee = followees_by_group(group, group_ranks(group, counts.size), np.concatenate(draws), start[0],
+                                  np.concatenate(cums), start[1], np.concatenate(pools), start[2])
     return followee, follower            # (source, follower)
 
 

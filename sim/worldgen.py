@@ -1,0 +1,158 @@
+"""Numba kernels for building a world: sampling by cumulative weights and the follower
+graph's CSR arrays. Each returns exactly what the NumPy code it replaces returned (the
+random draws stay NumPy's, on the named streams), only faster for a million agents."""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(cache=True)
+def guide_table(cum):
+    """guide[b]: the first index past the b-th of len(cum) equal slices of [0, cum[-1]]."""
+    n = cum.size
+    guide = np.empty(n + 1, np.int64)
+    total = cum[-1] if n else 0.0
+    i = 0
+    for b in range(n + 1):
+        edge = total * (b / n) if n else 0.0
+        while i < n and cum[i] <= edge:
+            i += 1
+        guide[b] = i
+    return guide
+
+
+@njit(cache=True, inline="always")
+def guided_search(cum, guide, v):
+    """np.searchsorted(cum, v, side="right") from the guide's slice of v: a few steps."""
+    n = cum.size
+    if n == 0:
+        return 0
+    total = cum[-1]
+    b = min(max(int(v / total * n), 0), n) if total > 0 else 0
+    i = guide[b]
+    while i > 0 and cum[i - 1] > v:          # the slice's rounding put v before its guide
+        i -= 1
+    while i < n and cum[i] <= v:
+        i += 1
+    return i
+
+
+@njit(cache=True)
+def picks_so_far(cum, draws, chosen, size):
+    """np.unique(np.concatenate([chosen, np.minimum(np.searchsorted(cum, draws, side="right"),
+    size - 1)])): the sorted distinct candidates picked so far."""
+    mark = np.zeros(size, np.bool_)
+    for c in chosen:
+        mark[c] = True
+    for v in draws:
+        mark[min(np.searchsorted(cum, v, side="right"), size - 1)] = True
+    return np.flatnonzero(mark)
+
+
+@njit(cache=True)
+def group_ranks(group, groups):
+    """For each edge, its place among the edges of its group (0, 1, ... in edge order)."""
+    seen = np.zeros(groups, np.int64)
+    rank = np.empty(group.size, np.int64)
+    for e in range(group.size):
+        rank[e] = seen[group[e]]
+        seen[group[e]] += 1
+    return rank
+
+
+@njit(cache=True, parallel=True)
+def followees_by_group(group, rank, draws, draw_start, cum, cum_start, pool, pool_start):
+    """Edge e of group g takes draw draw_start[g] + rank[e] and picks from pool g (slices of
+    the concatenated arrays) by cumulative weight (np.searchsorted(cum, draw * cum[-1], side="right"), the last
+    member at most)."""
+    groups = cum_start.size - 1
+    guides = np.empty(cum.size + groups, np.int64)
+    guide_start = np.empty(groups + 1, np.int64)
+    guide_start[0] = 0
+    for g in range(groups):
+        a, b = cum_start[g], cum_start[g + 1]
+        guide_start[g + 1] = guide_start[g] + (b - a) + 1
+        guides[guide_start[g]:guide_start[g + 1]] = guide_table(cum[a:b])
+    out = np.empty(group.size, np.int64)
+    for e in prange(group.size):
+        g = group[e]
+        c = cum[cum_start[g]:cum_start[g + 1]]
+        v = draws[draw_start[g] + rank[e]] * c[-1]
+        i = guided_search(c, guides[guide_start[g]:guide_start[g + 1]], v)
+        out[e] = pool[pool_start[g] + min(i, c.size - 1)]
+    return out
+
+
+@njit(cache=True)
+def fan_weights(closeness, affinity):
+    """Weights clip(closeness, 0, 1) ** affinity + 1e-9 (a whole affinity >= 0, the power as
+    the products ((w * w) * w) np.prod([w] * affinity, axis=0) makes) and their running sum
+    (np.cumsum's sequential order), in one pass."""
+    w = np.empty(closeness.size)
+    cum = np.empty(closeness.size)
+    total = 0.0
+    for i in range(closeness.size):
+        c = min(max(closeness[i], 0.0), 1.0)
+        x = 1.0
+        if affinity > 0:
+            x = c
+            for _ in range(affinity - 1):
+                x = x * c
+        x = x + 1e-9
+        w[i] = x
+        total += x
+        cum[i] = total
+    return w, cum
+
+
+@njit(cache=True, parallel=True)
+def follower_csr(n, source, follower):
+    """Out-CSR (followers of each source, ascending, without duplicates or self-follows)
+    and in-CSR (sources each agent follows, ascending, with the out-CSR edge id), as sorting
+    the codes source * n + follower would give."""
+    count = np.zeros(n + 1, np.int64)
+    for k in range(source.size):
+        if source[k] != follower[k]:
+            count[source[k] + 1] += 1
+    for j in range(n):
+        count[j + 1] += count[j]
+    bucket = np.empty(count[n], np.int64)
+    fill = count[:-1].copy()
+    for k in range(source.size):
+        if source[k] != follower[k]:
+            bucket[fill[source[k]]] = follower[k]
+            fill[source[k]] += 1
+    kept = np.zeros(n + 1, np.int64)
+    for j in prange(n):                       # sort each source's followers, drop repeats
+        a, b = count[j], count[j + 1]
+        if b > a:
+            bucket[a:b] = np.sort(bucket[a:b])
+            u = a + 1
+            for k in range(a + 1, b):
+                if bucket[k] != bucket[u - 1]:
+                    bucket[u] = bucket[k]
+                    u += 1
+            kept[j + 1] = u - a
+    for j in range(n):
+        kept[j + 1] += kept[j]
+    indices = np.empty(kept[n], np.int32)
+    for j in prange(n):
+        start = count[j]
+        for k in range(kept[j + 1] - kept[j]):
+            indices[kept[j] + k] = bucket[start + k]
+    in_indptr = np.zeros(n + 1, np.int64)
+    for e in range(indices.size):
+        in_indptr[indices[e] + 1] += 1
+    for i in range(n):
+        in_indptr[i + 1] += in_indptr[i]
+    at = in_indptr[:-1].copy()
+    in_indices = np.empty(indices.size, np.int32)
+    in_edge = np.empty(indices.size, np.int64)
+    for j in range(n):
+        for e in range(kept[j], kept[j + 1]):
+            i = indices[e]
+            in_indices[at[i]] = j
+            in_edge[at[i]] = e
+            at[i] += 1
+    return kept, indices, in_indptr, in_indices, in_edge

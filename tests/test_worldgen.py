@@ -1,0 +1,79 @@
+"""The numba world-building kernels (sim.worldgen) give exactly what the NumPy code they
+replaced gives, on random inputs with the awkward cases (ties, zero weights, values on the
+boundaries, self-follows, duplicates, empty groups)."""
+import numpy as np
+import pytest
+
+from sim.worldgen import fan_weights, follower_csr, followees_by_group, group_ranks, picks_so_far
+
+
+def csr_by_sorting(n, source, follower):
+    """The reference: sort the codes source * n + follower, drop repeats and self-follows."""
+    code = source * n + follower
+    code = np.unique(code[source != follower])
+    src, dst = code // n, code % n
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(src, minlength=n))))
+    order = np.lexsort((src, dst))                     # by follower, then source
+    in_indptr = np.concatenate(([0], np.cumsum(np.bincount(dst, minlength=n))))
+    return indptr, dst.astype(np.int32), in_indptr, src[order].astype(np.int32), order
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_follower_csr_equals_sorting_the_codes(seed):
+    gen = np.random.default_rng(seed)
+    n = int(gen.integers(1, 300))
+    m = int(gen.integers(0, 3000))
+    source, follower = gen.integers(0, n, m), gen.integers(0, n, m)
+    source[: m // 3] = follower[: m // 3]               # self-follows
+    source = np.concatenate([source, source[:50]])       # repeats
+    follower = np.concatenate([follower, follower[:50]])
+    got = follower_csr(n, source, follower)
+    for name, a, b in zip(("indptr", "indices", "in_indptr", "in_indices", "in_edge"), got,
+                          csr_by_sorting(n, source, follower)):
+        assert np.array_equal(a, b), name
+        assert a.dtype == b.dtype or name == "in_edge", name
+
+
+def test_fan_weights_equal_numpy():
+    gen = np.random.default_rng(3)
+    closeness = np.concatenate([gen.normal(0.5, 0.6, 5000), [0.0, 1.0, -0.0, 2.0, -1.0]])
+    for affinity in (0, 1, 3, 5):
+        w = np.clip(closeness, 0.0, 1.0)
+        w = (np.prod([w] * affinity, axis=0) if affinity else np.ones_like(w)) + 1e-9
+        got_w, got_cum = fan_weights(closeness, affinity)
+        assert np.array_equal(got_w, w) and np.array_equal(got_cum, np.cumsum(w)), affinity
+
+
+def test_picks_so_far_equal_unique_of_searchsorted():
+    gen = np.random.default_rng(4)
+    weights = gen.random(400) * (gen.random(400) < 0.7)          # zero weights: repeated cum values
+    cum = np.cumsum(weights)
+    chosen = np.unique(gen.integers(0, 400, 30))
+    draws = np.concatenate([gen.random(300) * cum[-1], cum[:20], [0.0, cum[-1]]])   # on the boundaries
+    expected = np.unique(np.concatenate([chosen, np.minimum(np.searchsorted(cum, draws, side="right"), 399)]))
+    assert np.array_equal(picks_so_far(cum, draws, chosen, 400), expected)
+    few = draws[:5]                                                 # every draw counts
+    assert np.array_equal(picks_so_far(cum, few, chosen[:0], 400),
+                          np.unique(np.minimum(np.searchsorted(cum, few, side="right"), 399)))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_followees_by_group_equal_a_searchsorted_per_group(seed):
+    gen = np.random.default_rng(seed)
+    groups = 4
+    group = gen.integers(0, groups, 5000)
+    group[group == 2] = 1                                   # an empty group
+    pools = [np.sort(gen.choice(10_000, size, replace=False)) for size in (700, 64, 40, 1)]
+    cums = [np.cumsum(gen.random(p.size) * (gen.random(p.size) < 0.8) + 1e-9) for p in pools]
+    cums[1] = np.cumsum([1.0] * 32 + [3.0] * 32)            # whole weights summing to 128: draws k/128
+    counts = np.bincount(group, minlength=groups)           # land exactly on cumulative weights
+    draws = [gen.random(c) for c in counts]
+    draws[1][:8] = np.array([0, 1, 2, 5, 7, 31, 35, 128]) / 128.0
+    expected = np.empty(group.size, np.int64)
+    for g in range(groups):
+        picked = np.searchsorted(cums[g], draws[g] * cums[g][-1], side="right")
+        expected[group == g] = pools[g][np.minimum(picked, pools[g].size - 1)]
+    start = [np.concatenate(([0], np.cumsum([a.size for a in arrays]))) for arrays in (draws, cums, pools)]
+    got = followees_by_group(group, group_ranks(group, groups), np.concatenate(draws), start[0],
+                             np.concatenate(cums), start[1], np.concatenate(pools), start[2])
+    assert np.array_equal(got, expected)
