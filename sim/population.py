@@ -20,7 +20,7 @@ from .errors import ConfigError
 from .kinds import BLOGGER, BRAND, CONSUMER
 from .accounts import match_accounts, read_accounts, read_follows
 from .network import Network, load_edgelist
-from .worldgen import fan_weights, followees_by_group, group_ranks, picks_so_far
+from .worldgen import fan_weights, followees_by_group, link_groups, picks_so_far
 
 
 @dataclass
@@ -145,14 +145,15 @@ def _consumer_follows(cfg, segment):
     follower = np.repeat(np.arange(n), out_degree)
     inside = rng.random(follower.size) < net.homophily
     segments = np.unique(segment)
-    group = np.where(inside, 1 + np.searchsorted(segments, segment[follower]), 0)   # 0: outside
-    counts = np.bincount(group, minlength=1 + segments.size)
-    draws = [rng.random(c) for c in counts]
+    group, rank, counts = link_groups(inside, follower, segment, segments)     # group 0: outside
+    draws, draw_start = np.empty(counts.sum()), np.concatenate(([0], np.cumsum(counts)))
+    for g in range(counts.size):         # each group's draws in turn, as many as its links
+        rng.random(out=draws[draw_start[g]:draw_start[g + 1]])
     pools = [np.arange(n)] + [np.flatnonzero(segment == s) for s in segments]
     cums = [np.cumsum(popularity[pool]) for pool in pools]
-    start = [np.concatenate(([0], np.cumsum([a.size for a in arrays]))) for arrays in (draws, cums, pools)]
-    followee = followees_by_group(group, group_ranks(group, counts.size), np.concatenate(draws), start[0],
-                                  np.concatenate(cums), start[1], np.concatenate(pools), start[2])
+    start = [np.concatenate(([0], np.cumsum([a.size for a in arrays]))) for arrays in (cums, pools)]
+    followee = followees_by_group(group, rank, draws, draw_start, np.concatenate(cums), start[0],
+                                  np.concatenate(pools), start[1])
     return followee, follower            # (source, follower)
 
 

@@ -4,6 +4,7 @@ random draws stay NumPy's, on the named streams), only faster for a million agen
 from __future__ import annotations
 
 import numpy as np
+import numba
 from numba import njit, prange
 
 
@@ -42,23 +43,46 @@ def guided_search(cum, guide, v):
 def picks_so_far(cum, draws, chosen, size):
     """np.unique(np.concatenate([chosen, np.minimum(np.searchsorted(cum, draws, side="right"),
     size - 1)])): the sorted distinct candidates picked so far."""
-    mark = np.zeros(size, np.bool_)
-    for c in chosen:
+    picked = np.empty(chosen.size + draws.size, np.int64)
+    picked[:chosen.size] = chosen
+    at = 0
+    for k, v in enumerate(np.sort(draws)):   # in increasing order, each search starts at the last
+        step = 1
+        while at + step < cum.size and cum[at + step - 1] <= v:
+            step *= 2                        # gallop, then bisect the last stride
+        at = at + np.searchsorted(cum[at:min(at + step, cum.size)], v, side="right")
+        picked[chosen.size + k] = min(at, size - 1)
+    if 16 * picked.size < size:              # few picks: sort them
+        picked.sort()
+        kept = 0
+        for k in range(picked.size):
+            if kept == 0 or picked[k] != picked[kept - 1]:
+                picked[kept] = picked[k]
+                kept += 1
+        return picked[:kept]
+    mark = np.zeros(size, np.bool_)          # many: mark them and read the marks in order
+    for c in picked:
         mark[c] = True
-    for v in draws:
-        mark[min(np.searchsorted(cum, v, side="right"), size - 1)] = True
     return np.flatnonzero(mark)
 
 
 @njit(cache=True)
-def group_ranks(group, groups):
-    """For each edge, its place among the edges of its group (0, 1, ... in edge order)."""
-    seen = np.zeros(groups, np.int64)
-    rank = np.empty(group.size, np.int64)
-    for e in range(group.size):
-        rank[e] = seen[group[e]]
-        seen[group[e]] += 1
-    return rank
+def link_groups(inside, follower, segment, segments):
+    """Group of each consumer link (0: outside its follower's segment; 1 + k: inside
+    segments[k], the sorted segment ids), its place among its group's links (0, 1, ... in
+    link order) and the count of links in each group."""
+    where = np.full(segments.max() + 1 if segments.size else 1, -1, np.int64)
+    for k in range(segments.size):
+        where[segments[k]] = k
+    group = np.empty(follower.size, np.int64)
+    rank = np.empty(follower.size, np.int64)
+    counts = np.zeros(1 + segments.size, np.int64)
+    for e in range(follower.size):
+        g = 1 + where[segment[follower[e]]] if inside[e] else 0
+        group[e] = g
+        rank[e] = counts[g]
+        counts[g] += 1
+    return group, rank, counts
 
 
 @njit(cache=True, parallel=True)
@@ -106,23 +130,33 @@ def fan_weights(closeness, affinity):
     return w, cum
 
 
-@njit(cache=True, parallel=True)
 def follower_csr(n, source, follower):
+    """See `_follower_csr` (on numba's threads)."""
+    return _follower_csr(n, source, follower, numba.get_num_threads())
+
+
+@njit(cache=True, parallel=True)
+def _follower_csr(n, source, follower, threads):
     """Out-CSR (followers of each source, ascending, without duplicates or self-follows)
     and in-CSR (sources each agent follows, ascending, with the out-CSR edge id), as sorting
-    the codes source * n + follower would give."""
-    count = np.zeros(n + 1, np.int64)
-    for k in range(source.size):
-        if source[k] != follower[k]:
-            count[source[k] + 1] += 1
-    for j in range(n):
-        count[j + 1] += count[j]
+    the codes source * n + follower would give. Counting sorts, each thread on its own
+    slice of the links (its own counters), so buckets keep the links' order."""
+    edges = source.size
+    slices = np.empty(threads + 1, np.int64)
+    for t in range(threads + 1):
+        slices[t] = edges * t // threads
+    at = np.zeros((threads, n + 1), np.int64)
+    for t in prange(threads):
+        for k in range(slices[t], slices[t + 1]):
+            if source[k] != follower[k]:
+                at[t, source[k]] += 1
+    count = _starts(at, n)
     bucket = np.empty(count[n], np.int64)
-    fill = count[:-1].copy()
-    for k in range(source.size):
-        if source[k] != follower[k]:
-            bucket[fill[source[k]]] = follower[k]
-            fill[source[k]] += 1
+    for t in prange(threads):
+        for k in range(slices[t], slices[t + 1]):
+            if source[k] != follower[k]:
+                bucket[at[t, source[k]]] = follower[k]
+                at[t, source[k]] += 1
     kept = np.zeros(n + 1, np.int64)
     for j in prange(n):                       # sort each source's followers, drop repeats
         a, b = count[j], count[j + 1]
@@ -141,18 +175,37 @@ def follower_csr(n, source, follower):
         start = count[j]
         for k in range(kept[j + 1] - kept[j]):
             indices[kept[j] + k] = bucket[start + k]
-    in_indptr = np.zeros(n + 1, np.int64)
-    for e in range(indices.size):
-        in_indptr[indices[e] + 1] += 1
-    for i in range(n):
-        in_indptr[i + 1] += in_indptr[i]
-    at = in_indptr[:-1].copy()
+    # in-CSR: thread t takes the sources of its slice of the links, in order
+    first = np.searchsorted(kept, slices * 0 + indices.size * np.arange(threads + 1) // threads)
+    first[0], first[threads] = 0, n
+    at[:, :] = 0
+    for t in prange(threads):
+        for e in range(kept[first[t]], kept[first[t + 1]]):
+            at[t, indices[e]] += 1
+    in_indptr = _starts(at, n)
     in_indices = np.empty(indices.size, np.int32)
     in_edge = np.empty(indices.size, np.int64)
-    for j in range(n):
-        for e in range(kept[j], kept[j + 1]):
-            i = indices[e]
-            in_indices[at[i]] = j
-            in_edge[at[i]] = e
-            at[i] += 1
+    for t in prange(threads):
+        for j in range(first[t], first[t + 1]):
+            for e in range(kept[j], kept[j + 1]):
+                i = indices[e]
+                in_indices[at[t, i]] = j
+                in_edge[at[t, i]] = e
+                at[t, i] += 1
     return kept, indices, in_indptr, in_indices, in_edge
+
+
+@njit(cache=True)
+def _starts(at, n):
+    """Per-thread counts at[t, j] -> each thread's first slot for j (in place), and the CSR
+    pointer of every j (threads in order within j)."""
+    ptr = np.zeros(n + 1, np.int64)
+    run = 0
+    for j in range(n):
+        ptr[j] = run
+        for t in range(at.shape[0]):
+            c = at[t, j]
+            at[t, j] = run
+            run += c
+    ptr[n] = run
+    return ptr

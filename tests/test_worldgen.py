@@ -4,7 +4,7 @@ boundaries, self-follows, duplicates, empty groups)."""
 import numpy as np
 import pytest
 
-from sim.worldgen import fan_weights, follower_csr, followees_by_group, group_ranks, picks_so_far
+from sim.worldgen import fan_weights, follower_csr, followees_by_group, link_groups, picks_so_far
 
 
 def csr_by_sorting(n, source, follower):
@@ -74,6 +74,9 @@ def test_followees_by_group_equal_a_searchsorted_per_group(seed):
         picked = np.searchsorted(cums[g], draws[g] * cums[g][-1], side="right")
         expected[group == g] = pools[g][np.minimum(picked, pools[g].size - 1)]
     start = [np.concatenate(([0], np.cumsum([a.size for a in arrays]))) for arrays in (draws, cums, pools)]
-    got = followees_by_group(group, group_ranks(group, groups), np.concatenate(draws), start[0],
+    segment = np.arange(groups - 1) * 7 + 3                # link_groups on links whose follower i has
+    got_group, rank, got_counts = link_groups(group > 0, np.maximum(group - 1, 0), segment, segment)   # segment 7(g-1)+3
+    assert np.array_equal(got_group, group) and np.array_equal(got_counts, counts)
+    got = followees_by_group(group, rank, np.concatenate(draws), start[0],
                              np.concatenate(cums), start[1], np.concatenate(pools), start[2])
     assert np.array_equal(got, expected)
