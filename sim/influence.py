@@ -27,6 +27,8 @@ the same (Nemhauser et al. 1978).
 """
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 from numba import njit
 
@@ -125,42 +127,51 @@ def _sets_of_nodes(indptr, nodes, n):
 
 
 @njit(cache=True)
+def _cover_value(gain, cost, per_euro):
+    """What one more pick is worth: contacts, or contacts per euro (a free one: all but infinite)."""
+    if per_euro:
+        return gain / cost if cost > 0 else gain * 1e18
+    return float(gain)
+
+
+@njit(cache=True)
 def _greedy_cover(indptr, nodes, node_start, node_sets, candidates, costs, budget, per_euro):
-    """Greedy maximum coverage of RR sets under a budget; returns (picks, their gains, sets covered)."""
+    """Greedy maximum coverage of RR sets under a budget; returns (picks, their gains, sets covered).
+
+    Each step picks the affordable candidate of highest value (ties: earliest in `candidates`).
+    Lazily (CELF): values only fall as sets get covered, so candidates wait in a heap under
+    their last value and only the top one is re-valued; when its value is still current it
+    is the best. Same picks as scanning every candidate each step, without the scan."""
     n = node_start.size - 1
     gain = np.zeros(n, np.int64)
     for j in candidates:
         gain[j] = node_start[j + 1] - node_start[j]
     covered = np.zeros(indptr.size - 1, np.bool_)
-    chosen = np.zeros(n, np.bool_)
     picks = np.empty(candidates.size, np.int64)
     gains = np.empty(candidates.size, np.int64)
     n_picks, total, left = 0, 0, budget
-    while True:
-        best, best_value = -1, 0.0
-        for j in candidates:
-            if chosen[j] or gain[j] <= 0 or costs[j] > left:
-                continue
-            if per_euro:
-                value = gain[j] / costs[j] if costs[j] > 0 else gain[j] * 1e18
-            else:
-                value = float(gain[j])
-            if value > best_value:
-                best, best_value = j, value
-        if best < 0:
-            break
-        chosen[best] = True
-        picks[n_picks] = best
-        gains[n_picks] = gain[best]
+    heap = [(-_cover_value(gain[j], costs[j], per_euro), np.int64(k), np.int64(j))
+            for k, j in enumerate(candidates) if gain[j] > 0]
+    heapq.heapify(heap)
+    while len(heap) > 0:
+        stale, k, j = heapq.heappop(heap)
+        if gain[j] <= 0 or costs[j] > left:           # worthless or unaffordable from now on
+            continue
+        value = _cover_value(gain[j], costs[j], per_euro)
+        if value != -stale:
+            heapq.heappush(heap, (-value, k, j))
+            continue
+        picks[n_picks] = j
+        gains[n_picks] = gain[j]
         n_picks += 1
-        left -= costs[best]
-        total += gain[best]
-        for k in range(node_start[best], node_start[best + 1]):
-            r = node_sets[k]
+        left -= costs[j]
+        total += gain[j]
+        for q in range(node_start[j], node_start[j + 1]):
+            r = node_sets[q]
             if not covered[r]:
                 covered[r] = True
-                for q in range(indptr[r], indptr[r + 1]):
-                    gain[nodes[q]] -= 1
+                for x in range(indptr[r], indptr[r + 1]):
+                    gain[nodes[x]] -= 1
     return picks[:n_picks], gains[:n_picks], total
 
 

@@ -13,14 +13,15 @@ from .seeding import candidates
 from .tiers import TIERS
 
 
-def influence_table(cfg, model=None, top: int | None = None) -> pd.DataFrame:
+def influence_table(cfg, model=None, top: int | None = None, rows: int | None = None) -> pd.DataFrame:
     """Consumers and bloggers ranked for message 0 and the campaign's target.
 
     The ranking is greedy: each agent adds the most expected useful contacts that the
     agents ranked above it do not already bring (`marginal_influence`), so any top-k of
     the table is a good set to sponsor together; `influence` is the agent on its own.
     Past the first `top` (default `score.top`) greedy picks, or once nobody adds anything,
-    the rest follow by `influence`.
+    the rest follow by `influence`. `rows`: only the first rows (the table's head, without
+    making a million rows to keep a hundred).
     """
     own = model is None
     model = model or InfluenceModel(cfg)
@@ -34,8 +35,8 @@ def influence_table(cfg, model=None, top: int | None = None) -> pd.DataFrame:
     picks, gains = rr.greedy(cand, np.ones(pop.size), float(top or cfg.score.top), with_gains=True)
     rest = cand[~np.isin(cand, picks)]
     rest = rest[np.lexsort((rest, -influence[rest]))]
-    order = np.concatenate([picks, rest])
-    marginal = np.concatenate([gains, np.zeros(rest.size)])
+    order = np.concatenate([picks, rest])[:rows]
+    marginal = np.concatenate([gains, np.zeros(rest.size)])[:rows]
     node_ids = pop.node_ids if pop.node_ids is not None else np.arange(pop.size)
     node_ids = np.append(node_ids, -np.ones(max(0, pop.size - node_ids.size), dtype=np.int64))
     table = pd.DataFrame({

@@ -101,7 +101,7 @@ HOUR = np.dtype([("relay_prefix", np.uint64), ("adopt_prefix", np.uint64), ("eng
 
 
 # ---------------------------------------------------------------- records
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fill_static(relevance, scepticism, kind, useful, relay_max, w_relevance, static):
     """static[m, i] = (relevance^w, scepticism, relay cap of i's kind, in target, kind)."""
     for m in range(relevance.shape[0]):
@@ -114,7 +114,7 @@ def fill_static(relevance, scepticism, kind, useful, relay_max, w_relevance, sta
             a.kind = kind[i]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def clear_records(hot, cold):
     """Start of a replicate: every hour field -1 (not yet), counts and scratch 0."""
     for m in range(hot.shape[0]):
@@ -350,8 +350,11 @@ def _ads(s, key, world, rules, state, plan, hour, out, n_touched):
         count = plan.ad_count[m]
         delivered, attempt = 0, 0
         pick = draw_prefix(key, AD_PICK + STREAMS * m, s)
+        # consumers are usually agents first .. first + size - 1: then no lookup (a random read)
+        first = consumers[0] if consumers.size > 0 and consumers[-1] - consumers[0] == consumers.size - 1 else -1
         while consumers.size > 0 and delivered < count and attempt < 200 * count:
-            i = consumers[int(draw_from(pick, attempt, 0, 0) * consumers.size)]
+            k = int(draw_from(pick, attempt, 0, 0) * consumers.size)
+            i = first + k if first >= 0 else consumers[k]
             attempt += 1
             if not draw_from(online, i, 0, 0) < activity[i] * share:
                 continue

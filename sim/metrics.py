@@ -50,7 +50,7 @@ def _tally(out, t, hours, people, total, in_target, by_kind):
                 out[t, col] += people
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _new_per_hour(aware, relay, adopt, seeded, kind, useful, in_reach, people, hours, out):
     """out[hour, CURVES column] += people whose event happened in that hour: one pass over
     the agents (the state arrays are strided views of the records, so one pass matters).
@@ -67,7 +67,7 @@ def _new_per_hour(aware, relay, adopt, seeded, kind, useful, in_reach, people, h
         _tally(out, seeded[i], hours, w, 5, -1, -1)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _first_time(times):
     """Per agent, the earliest non-negative hour over messages (-1 if none)."""
     first = np.full(times.shape[1], -1, np.int32)
@@ -100,7 +100,7 @@ def _flows(hourly: np.ndarray, people: np.ndarray, per_impression: float) -> np.
     return flows
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def relay_trees(relay_at, relay_parent):
     """Sizes of the relay trees of one message and relays caused per agent.
 
@@ -137,7 +137,7 @@ def relay_trees(relay_at, relay_parent):
     return size[size > 0], caused
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _depth_stats(aware_at, aware_depth):
     """(count, sum, max) of the cascade depths of the aware agents (sums of integers: exact)."""
     out = np.zeros(3, np.int64)

@@ -45,8 +45,10 @@ class Network:
 
     def sum_over_followers(self, values: np.ndarray) -> np.ndarray:
         """For every account, the sum of `values` (one per agent) over its followers."""
-        return np.add.reduceat(np.append(np.asarray(values, dtype=np.float64)[self.indices], 0.0),
-                               self.indptr[:-1]) * (self.follower_counts > 0)
+        gathered = np.empty(self.indices.size + 1)             # the followers' values, then a 0
+        np.take(np.asarray(values, dtype=np.float64), self.indices, out=gathered[:-1])
+        gathered[-1] = 0.0
+        return np.add.reduceat(gathered, self.indptr[:-1]) * (self.follower_counts > 0)
 
     def followers(self, j: int) -> np.ndarray:
         return self.indices[self.indptr[j]:self.indptr[j + 1]]

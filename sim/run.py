@@ -68,7 +68,7 @@ def run_scenario(cfg: Config, outdir: str | Path, progress=None, extras: bool = 
         from .influencers import influence_table
         from .results import write_atomic
         clock = time.perf_counter()
-        table = influence_table(cfg, None if cfg.comparison else model, top=100).head(100)
+        table = influence_table(cfg, None if cfg.comparison else model, top=100, rows=100)
         out["files"]["influencers"] = write_atomic(outdir / "influencers.csv",
                                                    lambda tmp: table.to_csv(tmp, index=False))
         if not cfg.comparison:

@@ -195,6 +195,44 @@ def test_budgeted_greedy_guarantee_on_rr_sets():
     model.release()
 
 
+def _greedy_by_scanning(sets, candidates, costs, budget, per_euro):
+    """The plain greedy: every step scans all candidates for the best affordable value
+    (ties: the earliest candidate), on sets given as Python sets."""
+    covered, picks, left = set(), [], budget
+    while True:
+        best, best_value = None, 0.0
+        for j in candidates:
+            if j in picks or costs[j] > left:
+                continue
+            g = sum(1 for r, members in enumerate(sets) if r not in covered and j in members)
+            value = (g / costs[j] if costs[j] > 0 else g * 1e18) if per_euro else float(g)
+            if g > 0 and value > best_value:
+                best, best_value = j, value
+        if best is None:
+            return picks
+        picks.append(best)
+        left -= costs[best]
+        covered |= {r for r, members in enumerate(sets) if best in members}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lazy_greedy_picks_what_scanning_every_candidate_picks(seed):
+    """The heap (CELF) version of the greedy cover against the plain scan, with ties (whole
+    costs, few sets), free candidates and candidates in a shuffled order."""
+    gen = np.random.default_rng(seed)
+    n, n_sets = 30, 60
+    sets = [set(gen.choice(n, int(gen.integers(1, 5)), replace=False).tolist()) for _ in range(n_sets)]
+    indptr = np.concatenate(([0], np.cumsum([len(x) for x in sets])))
+    nodes = np.array([j for x in sets for j in sorted(x)], np.int64)
+    node_start = np.concatenate(([0], np.cumsum(np.bincount(nodes, minlength=n))))
+    node_sets = np.array([r for j in range(n) for r, x in enumerate(sets) if j in x], np.int64)
+    costs = gen.integers(0, 4, n).astype(np.float64)           # some free, many equal
+    cand = gen.permutation(n)[:25].astype(np.int64)
+    for budget, per_euro in ((5.0, True), (5.0, False), (12.0, True), (1e9, False)):
+        picks, _, _ = _greedy_cover(indptr, nodes, node_start, node_sets, cand, costs, budget, per_euro)
+        assert picks.tolist() == _greedy_by_scanning(sets, cand.tolist(), costs, budget, per_euro)
+
+
 # ---------------------------------------------------------------- influence scores
 def test_score_top10_beats_top10_by_followers_on_facebook(shared_networks):
     cfg = compose_config("network=edgelist", f"network.path={shared_networks / 'facebook_combined.txt'}",

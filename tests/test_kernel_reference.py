@@ -124,6 +124,26 @@ def test_whole_runs_in_few_kernel_calls_equal_the_reference(case):
     ref.release()
 
 
+def test_counted_ads_reach_the_same_consumers_when_they_are_not_the_first_agents():
+    """The kernel skips the consumer lookup when consumers are agents first .. last; with a
+    blogger among them (a loaded world's kinds are spread), counted ads still equal the reference."""
+    cfg, (pop, net) = case_world(6, 1)                    # a budgeted hybrid: counted ads
+    consumers = np.flatnonzero(pop.kind == 0)
+    blogger = int(np.flatnonzero(pop.kind == 1)[0])
+    pop.kind[[consumers[10], blogger]] = pop.kind[[blogger, consumers[10]]]
+    fast = InfluenceModel(cfg, world=(pop, net), mode="fast")
+    ref = InfluenceModel(cfg, world=(pop, net), mode="reference")
+    assert np.diff(fast.consumers).max() > 1
+    for replicate in (0, 1):
+        fast.reset(replicate)
+        ref.reset(replicate)
+        ran, expected = fast.run(), ref.run()
+        assert ran[:, :, K.IMPRESSIONS].sum() > 0
+        assert np.array_equal(ran, expected) and np.array_equal(fast.state.snapshot(), ref.state.snapshot())
+    fast.release()
+    ref.release()
+
+
 def test_reference_detects_a_changed_rule():
     """Sanity check of the test itself: a different relay cap in the kernel's parameter record
     (the reference reads the configuration, not that record) makes the runs differ."""
