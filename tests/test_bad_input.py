@@ -62,11 +62,12 @@ def test_bad_input_exits_2_with_one_line(case, files, tmp_path, monkeypatch, cap
                                   ["network.follows_mean=1000000000"]])
 def test_huge_sizes_are_refused_quickly_without_allocating(args, tmp_path):
     """A fresh process: refused in under 2 s, having allocated little. Measured as the peak of
-    what Python and numpy allocated (tracemalloc) and the anonymous resident memory at the
+    what Python and numpy allocated from the call on (tracemalloc, started after the imports,
+    which it would slow threefold) and the anonymous resident memory at the
     end (RssAnon): the process's total peak RSS also counts the pages of the shared libraries
     it maps, which depends on the page cache (215 MB here, 315 MB in a freshly installed
     virtualenv), not on what the run allocated."""
-    code = ("import sys, time, tracemalloc; tracemalloc.start(); from sim.run import main; t = time.perf_counter()\n"
+    code = ("import sys, time, tracemalloc; from sim.run import main; tracemalloc.start(); t = time.perf_counter()\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n"
             "    anon = [l for l in open('/proc/self/status') if l.startswith('RssAnon')][0].split()[1]\n"
             "    print(e.code, time.perf_counter() - t, tracemalloc.get_traced_memory()[1] // 1024, anon)")
