@@ -112,14 +112,15 @@ def _fans(rng, unit_rows, topics, share, affinity, candidates):
         return np.empty(0, dtype=np.int64)
     t = np.asarray(topics, dtype=np.float64)
     closeness = unit_rows @ (t / np.linalg.norm(t))
+    exact = k >= candidates.size // 2   # a large share: exact sampling without replacement
     if affinity == int(affinity):        # the usual case, in one pass (same numbers as below)
-        w, cum = fan_weights(closeness, int(affinity))
+        w = fan_weights(closeness, int(affinity), running=not exact)
     else:
         w = np.clip(closeness, 0.0, 1.0) ** affinity + 1e-9
-        cum = None
-    if k >= candidates.size // 2:       # a large share: exact sampling without replacement
+        w = w if exact else np.cumsum(w)
+    if exact:
         return candidates[_weighted_sample(rng, w, k)]
-    cum = np.cumsum(w) if cum is None else cum
+    cum = w
     chosen = np.empty(0, dtype=np.int64)
     while chosen.size < k:
         chosen = picks_so_far(cum, rng.random(int(1.3 * (k - chosen.size)) + 16) * cum[-1], chosen, candidates.size)

@@ -109,12 +109,11 @@ def followees_by_group(group, rank, draws, draw_start, cum, cum_start, pool, poo
 
 
 @njit(cache=True)
-def fan_weights(closeness, affinity):
+def fan_weights(closeness, affinity, running):
     """Weights clip(closeness, 0, 1) ** affinity + 1e-9 (a whole affinity >= 0, the power as
-    the products ((w * w) * w) np.prod([w] * affinity, axis=0) makes) and their running sum
-    (np.cumsum's sequential order), in one pass."""
-    w = np.empty(closeness.size)
-    cum = np.empty(closeness.size)
+    the products ((w * w) * w) np.prod([w] * affinity, axis=0) makes) or, with `running`,
+    their running sum (np.cumsum's sequential order), in one pass."""
+    out = np.empty(closeness.size)
     total = 0.0
     for i in range(closeness.size):
         c = min(max(closeness[i], 0.0), 1.0)
@@ -124,10 +123,9 @@ def fan_weights(closeness, affinity):
             for _ in range(affinity - 1):
                 x = x * c
         x = x + 1e-9
-        w[i] = x
         total += x
-        cum[i] = total
-    return w, cum
+        out[i] = total if running else x
+    return out
 
 
 def follower_csr(n, source, follower):
@@ -161,7 +159,15 @@ def _follower_csr(n, source, follower, threads):
     for j in prange(n):                       # sort each source's followers, drop repeats
         a, b = count[j], count[j + 1]
         if b > a:
-            bucket[a:b] = np.sort(bucket[a:b])
+            if b - a <= 32:                   # small: insertion sort in place (no allocation)
+                for k in range(a + 1, b):
+                    x, q = bucket[k], k - 1
+                    while q >= a and bucket[q] > x:
+                        bucket[q + 1] = bucket[q]
+                        q -= 1
+                    bucket[q + 1] = x
+            else:
+                bucket[a:b] = np.sort(bucket[a:b])
             u = a + 1
             for k in range(a + 1, b):
                 if bucket[k] != bucket[u - 1]:

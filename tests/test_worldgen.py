@@ -25,8 +25,8 @@ def test_follower_csr_equals_sorting_the_codes(seed):
     m = int(gen.integers(0, 3000))
     source, follower = gen.integers(0, n, m), gen.integers(0, n, m)
     source[: m // 3] = follower[: m // 3]               # self-follows
-    source = np.concatenate([source, source[:50]])       # repeats
-    follower = np.concatenate([follower, follower[:50]])
+    source = np.concatenate([source, source[:50], np.zeros(80, np.int64)])       # repeats, a hub of 80
+    follower = np.concatenate([follower, follower[:50], gen.integers(0, n, 80)])
     got = follower_csr(n, source, follower)
     for name, a, b in zip(("indptr", "indices", "in_indptr", "in_indices", "in_edge"), got,
                           csr_by_sorting(n, source, follower)):
@@ -40,7 +40,7 @@ def test_fan_weights_equal_numpy():
     for affinity in (0, 1, 3, 5):
         w = np.clip(closeness, 0.0, 1.0)
         w = (np.prod([w] * affinity, axis=0) if affinity else np.ones_like(w)) + 1e-9
-        got_w, got_cum = fan_weights(closeness, affinity)
+        got_w, got_cum = fan_weights(closeness, affinity, False), fan_weights(closeness, affinity, True)
         assert np.array_equal(got_w, w) and np.array_equal(got_cum, np.cumsum(w)), affinity
 
 
