@@ -49,7 +49,8 @@ def _record(model) -> K.Schedule:
     hours, n_msg = model.horizon, len(model.messages)
     reach, count = np.zeros((hours, n_msg)), np.zeros((hours, n_msg), dtype=np.int64)
     seeds, posts, costs, starts = [], [], [], {"seed": [0], "post": [0], "cost": [0]}
-    live = model.spent, model.ad_reach if hasattr(model, "ad_reach") else None
+    names = ("spent", "ad_reach", "ad_count", "_seeds", "_posts", "_costs")
+    live = {name: getattr(model, name, None) for name in names}      # put back afterwards
     model.spent = np.zeros(n_msg)
     scheduled = [a for a in model.actions if a.scheduled]
     try:
@@ -64,7 +65,8 @@ def _record(model) -> K.Schedule:
             for name, rows in (("seed", seeds), ("post", posts), ("cost", costs)):
                 starts[name].append(len(rows))
     finally:
-        model.spent = live[0]
+        for name, value in live.items():
+            setattr(model, name, value)
     seeds = np.asarray(seeds, dtype=np.int64).reshape(-1, 2)
     posts = np.asarray(posts, dtype=np.int64).reshape(-1, 2)
     cost_message = np.asarray([m for m, _ in costs], dtype=np.int64)
