@@ -12,6 +12,7 @@ from sim.run import main
 from .conftest import run_cli, small_config
 
 SMALL = ["population=small", "run.replicates=3", "run.hours=48"]
+QUIET = ["run.plot=false", "run.report=false", "run.influencers=false"]     # the summary only
 
 
 def _summary_without_timing(path):
@@ -55,13 +56,12 @@ def test_same_seed_same_summary_whatever_the_thread_count(tmp_path):
     runs = {}
     for threads in ("1", "2"):
         out = tmp_path / f"t{threads}"
-        proc = run_cli(*SMALL, "run.plot=false", f"hydra.run.dir={out}",
-                       env={"NUMBA_NUM_THREADS": threads})
+        proc = run_cli(*SMALL, *QUIET, f"hydra.run.dir={out}", env={"NUMBA_NUM_THREADS": threads})
         assert proc.returncode == 0, proc.stderr
         runs[threads] = _summary_without_timing(out / "summary.json")
     assert runs["1"] == runs["2"]
     other = tmp_path / "seed1"
-    assert run_cli(*SMALL, "run.plot=false", "run.seed=1", f"hydra.run.dir={other}").returncode == 0
+    assert run_cli(*SMALL, *QUIET, "run.seed=1", f"hydra.run.dir={other}").returncode == 0
     assert _summary_without_timing(other / "summary.json")["metrics"] != runs["1"]["metrics"]
 
 
