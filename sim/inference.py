@@ -307,6 +307,9 @@ def run_abc(cfg: Config, export: AnalyticsExport, priors: list[Prior], db: str, 
             abc.new(url, observed)
         logger.handlers[0].restart(done)
         if done < generations:
+            # pyabc draws particles from NumPy's global generator: seeded by run.seed (and the
+            # generations already done), the same command calibrates to the same posterior
+            np.random.seed((cfg.run.seed * 1_000_003 + done) % 2**32)
             abc.run(max_nr_populations=generations - done)
     finally:
         logger.handlers, logger.propagate = saved[0], saved[1]
