@@ -42,29 +42,13 @@ def link_probabilities(model, m: int = 0):
     pop, net, rules = model.population, model.network, model.rules
     hours = rules.attention_window + (min(rules.talk_hours, 24) if rules.talk_hours > 0 else 24) - 1
     p_online = np.clip(pop.activity * model.world.online_share[:model.horizon].mean(), 0.0, 1.0)
-    sees = (1.0 - (1.0 - p_online) ** hours) * rules.reaction[m, -1]          # per follower
-    return _per_link(net.in_indptr, net.in_indices, sees, m, pop.kind, model.credibility,
-                     model.credibility * (1.0 - rules.disclosure), pop.scepticism, model.relevance[m],
-                     model.world.fully_promotional, rules)
-
-
-@njit(cache=True)
-def _per_link(in_indptr, in_indices, sees, m, kind, credibility, disclosed, scepticism, relevance,
-              fully_promotional, rules):
-    """(see, relay, relay when sponsored) of every in-CSR link, relays clipped to [0, 1]."""
-    see, relay, sponsored = np.empty(in_indices.size), np.empty(in_indices.size), np.empty(in_indices.size)
-    for i in range(in_indptr.size - 1):
-        for k in range(in_indptr[i], in_indptr[i + 1]):
-            see[k] = sees[i]
-    followers = np.empty(in_indices.size, np.int64)
-    for i in range(in_indptr.size - 1):
-        followers[in_indptr[i]:in_indptr[i + 1]] = i
-    sources = in_indices.astype(np.int64)
-    for out, cred in ((relay, credibility), (sponsored, disclosed)):
-        out[:] = relay_at_launch(followers, sources, m, kind, cred, scepticism, relevance, fully_promotional, rules)
-        for k in range(out.size):
-            out[k] = min(max(out[k], 0.0), 1.0)
-    return see, relay, sponsored
+    sees = (1.0 - (1.0 - p_online) ** hours) * rules.reaction[m, -1]          # per follower, then per link
+    followers = np.repeat(np.arange(pop.size), np.diff(net.in_indptr))
+    sources = net.in_indices.astype(np.int64)
+    relay = [np.clip(relay_at_launch(followers, sources, m, pop.kind, credibility, pop.scepticism,
+                                     model.relevance[m], model.world.fully_promotional, rules), 0.0, 1.0)
+             for credibility in (model.credibility, model.credibility * (1.0 - rules.disclosure))]
+    return sees[followers], relay[0], relay[1]
 
 
 @njit(cache=True)

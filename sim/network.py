@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError
+from .worldgen import follower_csr
 
 MAX_ID = 2**63 - 1          # ids are read as 64-bit integers
 
@@ -29,7 +30,6 @@ class Network:
     @classmethod
     def from_edges(cls, n: int, source: np.ndarray, follower: np.ndarray) -> "Network":
         """Build from edges `source -> follower`; drops self-follows and duplicates."""
-        from .worldgen import follower_csr
         source = np.asarray(source, dtype=np.int64)
         follower = np.asarray(follower, dtype=np.int64)
         return cls(n, *follower_csr(n, source, follower))

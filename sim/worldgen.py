@@ -157,23 +157,7 @@ def _follower_csr(n, source, follower, threads):
                 at[t, source[k]] += 1
     kept = np.zeros(n + 1, np.int64)
     for j in prange(n):                       # sort each source's followers, drop repeats
-        a, b = count[j], count[j + 1]
-        if b > a:
-            if b - a <= 32:                   # small: insertion sort in place (no allocation)
-                for k in range(a + 1, b):
-                    x, q = bucket[k], k - 1
-                    while q >= a and bucket[q] > x:
-                        bucket[q + 1] = bucket[q]
-                        q -= 1
-                    bucket[q + 1] = x
-            else:
-                bucket[a:b] = np.sort(bucket[a:b])
-            u = a + 1
-            for k in range(a + 1, b):
-                if bucket[k] != bucket[u - 1]:
-                    bucket[u] = bucket[k]
-                    u += 1
-            kept[j + 1] = u - a
+        kept[j + 1] = _sorted_distinct(bucket, count[j], count[j + 1])
     for j in range(n):
         kept[j + 1] += kept[j]
     indices = np.empty(kept[n], np.int32)
@@ -182,7 +166,7 @@ def _follower_csr(n, source, follower, threads):
         for k in range(kept[j + 1] - kept[j]):
             indices[kept[j] + k] = bucket[start + k]
     # in-CSR: thread t takes the sources of its slice of the links, in order
-    first = np.searchsorted(kept, slices * 0 + indices.size * np.arange(threads + 1) // threads)
+    first = np.searchsorted(kept, np.arange(threads + 1) * indices.size // threads)
     first[0], first[threads] = 0, n
     at[:, :] = 0
     for t in prange(threads):
@@ -199,6 +183,29 @@ def _follower_csr(n, source, follower, threads):
                 in_edge[at[t, i]] = e
                 at[t, i] += 1
     return kept, indices, in_indptr, in_indices, in_edge
+
+
+@njit(cache=True)
+def _sorted_distinct(bucket, a, b):
+    """Sort bucket[a:b] in place (by insertion when small: no allocation) and move its
+    distinct values to the front; returns how many there are."""
+    if b <= a:
+        return 0
+    if b - a <= 32:
+        for k in range(a + 1, b):
+            x, q = bucket[k], k - 1
+            while q >= a and bucket[q] > x:
+                bucket[q + 1] = bucket[q]
+                q -= 1
+            bucket[q + 1] = x
+    else:
+        bucket[a:b] = np.sort(bucket[a:b])
+    u = a + 1
+    for k in range(a + 1, b):
+        if bucket[k] != bucket[u - 1]:
+            bucket[u] = bucket[k]
+            u += 1
+    return u - a
 
 
 @njit(cache=True)

@@ -2,10 +2,8 @@
 interpreter through each entry point's own `main` (sim.run, sim.score, sim.report,
 sim.collect). The catalogue is tests/bad_inputs.py (also used by experiments/fuzz)."""
 import os
-import resource
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -60,8 +58,9 @@ def test_bad_input_exits_2_with_one_line(case, files, tmp_path, monkeypatch, cap
 @pytest.mark.parametrize("args", [["population.consumers=10000000000"], ["run.hours=1000000000"],
                                   ["run.replicates=100000000"], ["score.rr_sets=10000000000"],
                                   ["network.follows_mean=1000000000"]])
-def test_huge_sizes_are_refused_quickly_without_allocating(args, tmp_path):
-    """A fresh process: refused in under 2 s, having allocated little. Measured as the peak of
+def test_huge_sizes_are_refused_without_allocating(args, tmp_path):
+    """A fresh process: refused having allocated little (what it allocates, not a time, is
+    asserted: timings belong in benchmarks). Measured as the peak of
     what Python and numpy allocated from the call on (tracemalloc, started after the imports,
     which it would slow threefold) and the anonymous resident memory at the
     end (RssAnon): the process's total peak RSS also counts the pages of the shared libraries
@@ -75,8 +74,7 @@ def test_huge_sizes_are_refused_quickly_without_allocating(args, tmp_path):
                           capture_output=True, text=True, timeout=120)
     exit_code, seconds, peak_kb, anon_kb = proc.stdout.split()
     assert exit_code == "2" and "memory" in proc.stderr, proc.stderr
-    assert float(seconds) < 2.0 and int(peak_kb) < 100 * 1024 and int(anon_kb) < 300 * 1024, (seconds, peak_kb,
-                                                                                              anon_kb)
+    assert int(peak_kb) < 100 * 1024 and int(anon_kb) < 300 * 1024, (seconds, peak_kb, anon_kb)
 
 
 def test_a_huge_ad_budget_is_capped_with_a_note():
@@ -84,9 +82,7 @@ def test_a_huge_ad_budget_is_capped_with_a_note():
     cfg = Config()
     cfg.population.consumers, cfg.run.replicates, cfg.run.hours = 2000, 2, 72
     cfg.campaign.kind, cfg.campaign.budget, cfg.campaign.cpm = "mass", 1e9, 10.0
-    start = time.perf_counter()
-    result = simulate(cfg, progress=lambda line: None)
-    assert time.perf_counter() - start < 60
+    result = simulate(cfg, progress=lambda line: None)        # capped: served, not a billion impressions
     servable = 2000 * cfg.campaign.mass_hours                       # one impression per consumer per ad hour
     assert (result.final("impressions") <= servable).all() and (result.final("impressions") > 0.9 * servable).all()
     assert (result.final("spent") <= servable * cfg.campaign.cpm / 1000 + 1e-9).all()
