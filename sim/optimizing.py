@@ -191,13 +191,22 @@ def sampler_of(o, worker: int = 0):
     return optuna.samplers.TPESampler(seed=seed)
 
 
+# Optuna breaks a journal lock left unchanged this long (its default, 30 s, made every
+# resumed run whose predecessor was killed mid-append wait half a minute); an append holds
+# the lock for milliseconds, so 5 s is still ample for live workers.
+JOURNAL_LOCK_GRACE_S = 5
+
+
 def open_study(o, journal: str | None, worker: int = 0):
     import optuna
-    from optuna.storages.journal import JournalFileBackend, JournalStorage
+    from optuna.storages.journal import JournalFileBackend, JournalFileSymlinkLock, JournalStorage
 
     from .robust import direction
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    storage = JournalStorage(JournalFileBackend(journal)) if journal else None
+    storage = None
+    if journal:                      # a run killed mid-append leaves the journal's lock behind
+        lock = JournalFileSymlinkLock(journal, grace_period=JOURNAL_LOCK_GRACE_S)
+        storage = JournalStorage(JournalFileBackend(journal, lock_obj=lock))
     directions = ["maximize" if direction(o.statistic, better(m)) > 0 else "minimize" for m in objectives_of(o)]
     return optuna.create_study(study_name="influsim", storage=storage, sampler=sampler_of(o, worker),
                                directions=directions, load_if_exists=True)
