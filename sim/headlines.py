@@ -12,7 +12,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from .intervals import t975
 
 NOT_CHOICES = ("run.seed", "run.replicates")      # other worlds and more draws: averaged over, never won
 BUDGET = "campaign.budget"                        # reported as returns per extra euro, never won
@@ -33,7 +34,7 @@ def t_interval(values) -> tuple[float, float, float, int]:
     m = float(values.mean())
     if values.size < 2:
         return m, math.nan, math.nan, 1
-    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / math.sqrt(values.size))
+    half = float(t975(values.size - 1) * values.std(ddof=1) / math.sqrt(values.size))
     return m, m - half, m + half, int(values.size)
 
 

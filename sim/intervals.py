@@ -4,7 +4,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit
+
+
+def t975(df):
+    """Student t's 97.5% quantile (`scipy.stats.t.ppf(0.975, df)`, the same function and
+    values; importing scipy.stats would add 0.3 s to every command's start)."""
+    return stdtrit(df, 0.975)
 
 
 def interval(values) -> dict:
@@ -16,7 +22,7 @@ def interval(values) -> dict:
         return {"mean": None, "ci95": [None, None], "sd": None, "n": 0}
     mean = float(values.mean())
     sd = float(values.std(ddof=1)) if n > 1 else 0.0
-    half = float(stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)) if n > 1 else 0.0
+    half = float(t975(n - 1) * sd / math.sqrt(n)) if n > 1 else 0.0
     low = mean - half if values.min() < 0 else max(0.0, mean - half)   # counts are never negative
     return {"mean": mean, "ci95": [low, mean + half], "sd": sd, "n": n}
 
@@ -27,5 +33,5 @@ def interval_curve(values: np.ndarray):
     mean = values.mean(axis=0)
     if n < 2:
         return mean, mean, mean
-    half = stats.t.ppf(0.975, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
+    half = t975(n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
     return mean, np.maximum(mean - half, 0.0), mean + half

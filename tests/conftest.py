@@ -58,26 +58,29 @@ def kill_at(argv: list[str], marker: str) -> list[str]:
     return seen
 
 
-WARM_UP = [["-m", "sim.run", "population=small", "run.replicates=2", "run.hours=48", "run.report=false",
-            "run.plot=false"],
-           ["-c", "import numpy as np; from sim.ic import independent_cascade; "
-                  "independent_cascade(np.array([0, 1, 1]), np.array([1], dtype=np.int32), [0], 0.5, 2)"]]
+WARM_UP = [   # the world and the model's kernels; the influence ranking and the IC kernel beside them
+    ["-m", "sim.run", "population=small", "run.replicates=2", "run.hours=48", "run.report=false", "run.plot=false",
+     "run.influencers=false", "hydra.run.dir={tmp}/run"],
+    ["-c", "import numpy as np; from sim.command_line import composed; from sim.influencers import influence_table; "
+           "from sim.ic import independent_cascade; influence_table(composed('population=small'), top=5, rows=5); "
+           "independent_cascade(np.array([0, 1, 1]), np.array([1], dtype=np.int32), [0], 0.5, 2)"]]
 
 
 def pytest_sessionstart(session):
     """With workers (make test: pytest-xdist), compile the kernels once before they start,
-    in two processes (the model, the IC kernel): the workers and every process a test starts
-    then load them from numba's cache instead of each compiling them again."""
+    in two processes: the workers and every process a test starts then load them from
+    numba's cache instead of each compiling them again."""
     config = session.config
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
     if list((ROOT / "sim" / "__pycache__").glob("kernels.advance_hours*.nbi")):
         return                                   # warm already (make test-fast keeps the cache)
     with tempfile.TemporaryDirectory() as tmp:
-        jobs = [subprocess.Popen([sys.executable, *args, *([f"hydra.run.dir={tmp}"] if "sim.run" in args else [])],
-                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for args in WARM_UP]
+        jobs = [subprocess.Popen([sys.executable, *(a.format(tmp=tmp) for a in args)], cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for args in WARM_UP]
         for job in jobs:
-            job.wait()
+            _, err = job.communicate()
+            assert job.returncode == 0, f"warming numba's cache failed: {err[-2000:]}"
 
 
 def pytest_collection_modifyitems(config, items):

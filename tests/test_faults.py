@@ -164,7 +164,6 @@ def test_an_interrupted_sweep_ends_with_one_line_and_resumes(tmp_path):
     assert len(list(sweep_dir.glob("*/done.json"))) == 6
 
 
-@pytest.mark.slow
 def _warm_copy_of_the_cache(cache: Path) -> None:
     """The numba cache beside the sources (warm when other tests ran) copied where numba looks
     under NUMBA_CACHE_DIR=cache, so the first run need not compile everything again."""
@@ -178,6 +177,7 @@ def _warm_copy_of_the_cache(cache: Path) -> None:
                 shutil.copy2(path, target / path.name)
 
 
+@pytest.mark.slow
 def test_a_corrupt_numba_cache_is_cleared_and_rebuilt(tmp_path):
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     _warm_copy_of_the_cache(tmp_path / "cache")
