@@ -1,13 +1,11 @@
 # The two commands of the README: `make run` and `make test`.
-# Both create .venv on first use and install the project into it. `pip --no-compile`: Python
-# compiles each module's bytecode on first import, so only the modules used pay for it (halves
-# the install: 52 -> 26 s on the 2-core machine).
-PIP_INSTALL = $(BIN)/python -m pip install --quiet --no-compile
+# Both create .venv on first use and install the project into it.
+PIP_INSTALL = $(BIN)/python -m pip install --quiet
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast app readme-examples mutants sweep bench validate browser clean-numba-cache clean
+.PHONY: bytecode run test test-fast app readme-examples mutants sweep bench validate browser clean-numba-cache clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,39 +32,45 @@ $(VENV)/.numba-helpers: sim/rules.py sim/rng.py | $(BIN)/python
 	@find sim -name '*.nbi' -delete -o -name '*.nbc' -delete
 	@touch $@
 
+# Our modules' bytecode, compiled ahead: where PYTHONDONTWRITEBYTECODE is set (this machine and CI
+# set it), Python would otherwise compile sim/ from source in every process it starts (0.05-0.1 s
+# each; pip compiles the installed packages itself). Quick when nothing changed.
+bytecode:
+	@$(BIN)/python -m compileall -q sim tests experiments
+
 ## Simulate the built-in default scenario (extra Hydra overrides: make run ARGS="run.replicates=5")
-run: $(VENV)/.installed-run $(VENV)/.numba-helpers
+run: $(VENV)/.installed-run $(VENV)/.numba-helpers bytecode
 	$(BIN)/python -m sim.run $(ARGS)
 
 ## The what-if page on http://127.0.0.1:8765/ (python -m sim.app; ARGS="--port 9000" to move it)
-app: $(VENV)/.installed-app $(VENV)/.numba-helpers
+app: $(VENV)/.installed-app $(VENV)/.numba-helpers bytecode
 	$(BIN)/python -m sim.app $(ARGS)
 
 ## Rerun the README's quoted examples and rewrite them (the test checks they still match)
-readme-examples: $(VENV)/.installed-run $(VENV)/.numba-helpers
+readme-examples: $(VENV)/.installed-run $(VENV)/.numba-helpers bytecode
 	$(BIN)/python experiments/readme_examples/update.py $(ARGS)
 
 ## Run the test suite (numba's on-disk cache is cleared first: it is keyed on the kernel file only)
 ## on every core (pytest-xdist; slow tests start first, idle workers steal queued ones)
-test: $(VENV)/.installed-test clean-numba-cache browser
+test: $(VENV)/.installed-test clean-numba-cache browser bytecode
 	$(BIN)/python -m pytest -q -n auto --dist worksteal $(ARGS)
 
 ## The edit loop: every test not marked slow (no sweeps, launchers, validation suite, benchmark
 ## script or browser), numba's cache kept warm; under 2 minutes on the 2-core machine
-test-fast: $(VENV)/.installed-test $(VENV)/.numba-helpers
+test-fast: $(VENV)/.installed-test $(VENV)/.numba-helpers bytecode
 	$(BIN)/python -m pytest -q -n auto --dist worksteal -m "not slow" $(ARGS)
 
 ## Plant each listed formula bug in kernel and reference alike; the safety-net tests must catch every one
-mutants: $(VENV)/.installed-test
+mutants: $(VENV)/.installed-test bytecode
 	$(BIN)/python experiments/mutants/mutants.py $(ARGS)
 
 ## Benchmark against CyNetDiff, NDlib and a naive Mesa model (prints tables; takes minutes)
-bench: $(VENV)/.installed-run $(VENV)/.numba-helpers
+bench: $(VENV)/.installed-run $(VENV)/.numba-helpers bytecode
 	$(PIP_INSTALL) -e '.[joblib,bench]'
 	$(BIN)/python experiments/bench/bench.py $(ARGS)
 
 ## Validation against published results (writes experiments/validation/: validation.md, .csv, figures)
-validate: $(VENV)/.installed-run $(VENV)/.numba-helpers
+validate: $(VENV)/.installed-run $(VENV)/.numba-helpers bytecode
 	$(PIP_INSTALL) -e '.[joblib,bench]'
 	$(BIN)/python -m sim.validate --data ../shared/data/networks $(ARGS)
 
@@ -78,7 +82,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 ## The ready-made sweep (targeted vs mass over message x target x timing) on all local cores
-sweep: $(VENV)/.installed-run $(VENV)/.numba-helpers
+sweep: $(VENV)/.installed-run $(VENV)/.numba-helpers bytecode
 	$(BIN)/python -m sim.run -m sweep=mix hydra/launcher=joblib $(ARGS)
 
 clean-numba-cache:

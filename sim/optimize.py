@@ -94,6 +94,14 @@ def confirm(search, plans: list[dict]) -> dict:
     return out
 
 
+_READY = None       # in a local helper process: released once its world is built (search_in_parallel waits)
+
+
+def _remember(ready) -> None:
+    global _READY
+    _READY = ready
+
+
 def helper(cfg, journal: str, worker: int) -> int:
     """A helper process: fills the study of `journal` with trials until it has enough."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -101,6 +109,8 @@ def helper(cfg, journal: str, worker: int) -> int:
     search, _ = prepare(cfg)
     if cfg.optimize.statistic == "regret":
         search.reference = hand_written_best(search)
+    if _READY is not None:
+        _READY.release()
     return completed(run_study(search, journal, worker=worker))
 
 
@@ -114,8 +124,15 @@ def search_in_parallel(search, journal: str, log_line):
     if o.workers == 1:
         return run_study(search, journal, log=log_line, worker=o.worker)
     search.cfg.run.threads = max(1, (os.cpu_count() or 1) // o.workers)
-    with ProcessPoolExecutor(o.workers - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    spawn = multiprocessing.get_context("spawn")
+    ready = spawn.Semaphore(0)
+    with ProcessPoolExecutor(o.workers - 1, mp_context=spawn, initializer=_remember, initargs=(ready,)) as pool:
         helpers = [pool.submit(helper, search.cfg, journal, w) for w in range(1, o.workers)]
+        # start together (the helpers' start-up, a few seconds, would otherwise let this process
+        # run a short study alone); a helper that failed is reported by its result below
+        for _ in helpers:
+            while not ready.acquire(timeout=1.0) and not any(h.done() for h in helpers):
+                pass
         study = run_study(search, journal, log=log_line)
         for h in helpers:
             h.result()
