@@ -2,11 +2,9 @@
 known indices, and PRIM finds a box planted in synthetic data."""
 import numpy as np
 import pandas as pd
-import pytest
 
 from sim.exploring import Factor, discover, sobol_design, sobol_indices
 
-from .test_sweep import ray_cluster  # noqa: F401 - the fixture
 
 
 def ishigami_indices(a=7.0, b=0.1):
@@ -123,28 +121,3 @@ def test_a_factor_that_shapes_the_world_gets_its_own_world():
         alone = simulate(c, progress=lambda line: None).final("useful_reach").mean()    # builds its own world
         assert rows["mass"][k] == alone
     assert rows["mass"][0] > rows["mass"][1]                    # less sceptical people relay more
-
-
-@pytest.mark.slow
-def test_local_processes_and_ray_give_the_in_process_rows(tmp_path, ray_cluster):
-    import subprocess
-    import sys
-
-    from .conftest import ROOT
-    address, env = ray_cluster
-    tables = {}
-    home = tmp_path / "home"                     # a Ray started by the command must not leave ~/.ray/auth_token
-    home.mkdir()
-    for name, extra in (("here", []), ("joblib", ["explore.workers=2"]),
-                        ("ray", ["explore.backend=ray", f"explore.ray_address={address}"]),
-                        ("own_ray", ["explore.backend=ray"])):
-        done = subprocess.run([sys.executable, "-m", "sim.explore", *SMALL_EXPLORE, *extra,
-                               f"hydra.run.dir={tmp_path / name}"], cwd=ROOT, capture_output=True, text=True,
-                              env={**env, "HOME": str(home)} if name == "own_ray" else env, timeout=600)
-        assert done.returncode == 0, done.stderr[-2000:]
-        tables[name] = pd.read_csv(tmp_path / name / "explore.csv")
-        assert "chunk 5/5 done (0 failed)" in done.stdout + done.stderr
-    pd.testing.assert_frame_equal(tables["joblib"], tables["here"])
-    pd.testing.assert_frame_equal(tables["ray"], tables["here"])
-    pd.testing.assert_frame_equal(tables["own_ray"], tables["here"])
-    assert not (home / ".ray").exists()

@@ -2,7 +2,6 @@
 malformed row is refused with the file and line."""
 import math
 
-import numpy as np
 import pytest
 
 from sim.errors import ConfigError, DataError

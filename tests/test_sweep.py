@@ -2,13 +2,9 @@
 Ray on a local loopback cluster, submitit's local executor)."""
 import hashlib
 import os
-import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -117,43 +113,6 @@ def test_identical_rows_whatever_the_launcher_and_workers(tmp_path):
     assert len(tables["basic"]) == 4 and (tables["basic"].status == "done").all()
     for name, table in tables.items():
         pd.testing.assert_frame_equal(table, tables["basic"], obj=name)
-
-
-@pytest.fixture
-def ray_cluster(tmp_path):
-    """A Ray head node on loopback only, started and stopped by the test."""
-    ray = Path(sys.executable).parent / "ray"
-    if not ray.exists():
-        pytest.skip("ray is not installed (pip install -e '.[ray]')")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0"}
-    temp = tempfile.mkdtemp(prefix="ray", dir="/tmp")         # Ray's socket paths must stay short
-    try:
-        start = subprocess.run([str(ray), "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}",
-                                "--num-cpus=2", "--include-dashboard=false", "--disable-usage-stats",
-                                f"--temp-dir={temp}"], env=env, capture_output=True, text=True)
-        assert start.returncode == 0, start.stderr[-2000:]
-        said = re.sub(r"\x1b\[[0-9;]*m", "", start.stdout + start.stderr)
-        assert "Local node IP: 127.0.0.1" in said          # nothing but loopback
-        yield f"127.0.0.1:{port}", env
-    finally:
-        subprocess.run([str(ray), "stop", "--force"], env=env, capture_output=True)
-        shutil.rmtree(temp, ignore_errors=True)
-
-
-def test_ray_launcher_gives_the_joblib_rows(tmp_path, ray_cluster):
-    address, env = ray_cluster
-    common = [*SMALL, "campaign=mass,targeted", "run.seed=0,1", "run.report=false"]    # rows only
-    on_ray = run_cli("-m", *common, "hydra/launcher=ray_cluster", f"hydra.launcher.ray.init.address={address}",
-                     f"hydra.sweep.dir={tmp_path / 'ray_sweep'}", env=env)
-    assert on_ray.returncode == 0, on_ray.stderr[-3000:]
-    local = run_cli("-m", *common, "hydra/launcher=joblib", f"hydra.sweep.dir={tmp_path / 'joblib_sweep'}")
-    assert local.returncode == 0, local.stderr[-2000:]
-    ray_table = metric_columns(pd.read_csv(tmp_path / "ray_sweep" / "sweep.csv"))
-    assert len(ray_table) == 4 and (ray_table.status == "done").all()
-    pd.testing.assert_frame_equal(ray_table, metric_columns(pd.read_csv(tmp_path / "joblib_sweep" / "sweep.csv")))
 
 
 def test_sweep_folder_is_named_after_the_command():

@@ -120,16 +120,28 @@ def run(example: Example, cache: dict) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="compare, do not rewrite; exit 1 on a difference")
-    ap.add_argument("--readme", default=str(ROOT / "README.md"))
+    ap.add_argument("--readme", action="append", help="the README (repeat: several files, each command run once; "
+                    "default README.md)")
     ap.add_argument("names", nargs="*", help="examples to do (default: every one the README marks)")
     args = ap.parse_args(argv)
-    readme = Path(args.readme)
+    cache, stale = {}, []
+    for readme in map(Path, args.readme or [ROOT / "README.md"]):
+        stale += [(readme, name) for name in update(readme, args.names, args.check, cache)]
+    for readme, name in stale if args.check else []:
+        print(f"{readme}: README example '{name}' differs from what the code prints now "
+              "(make readme-examples rewrites it)")
+    return 1 if args.check and stale else 0
+
+
+def update(readme: Path, names: list[str], check: bool, cache: dict) -> list[str]:
+    """Rerun the examples `names` (default: every one marked) of `readme` and rewrite their
+    quotes (with `check`: leave the file); the names whose quote differed."""
     text = readme.read_text()
     marked = [m.group("name") for m in MARK.finditer(text)]
     unknown = sorted(set(marked) - set(EXAMPLES))
     if unknown:
         raise SystemExit(f"{readme}: unknown examples {', '.join(unknown)} (known: {', '.join(EXAMPLES)})")
-    names, cache, stale = args.names or marked, {}, []
+    names, stale = names or marked, []
 
     def replace(m):
         name = m.group("name")
@@ -141,14 +153,10 @@ def main(argv=None) -> int:
             stale.append(name)
         return m.group(1) + body + m.group(4)
     new = MARK.sub(replace, text)
-    if args.check:
-        for name in stale:
-            print(f"README example '{name}' differs from what the code prints now "
-                  "(make readme-examples rewrites it)")
-        return 1 if stale else 0
-    readme.write_text(new)
-    print(f"{readme}: {len(names)} examples regenerated, {len(stale)} changed ({', '.join(stale) or 'none'})")
-    return 0
+    if not check:
+        readme.write_text(new)
+        print(f"{readme}: {len(names)} examples regenerated, {len(stale)} changed ({', '.join(stale) or 'none'})")
+    return stale
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ class Settings:
     market: Config | None = None       # the default market (configs/, composed by sim.validate): cases 8-12
     priors: Callable | None = None     # case 12: replaces the calibration's priors (tests: priors excluding the truth)
     campaigns: int | None = None       # case 12: campaigns calibrated, instead of 12 (fast) or 30 (tests: fewer)
+    cascades: int | None = None        # case 13: cascades forecast, instead of 10 (fast) or 50 (tests: fewer)
 
     def graph_path(self, name: str) -> Path | None:
         path = self.data / name if self.data is not None else None

@@ -34,7 +34,7 @@ def _setup(settings: Settings):
     cfg.run.days, cfg.run.hours = 7, None
     n, draws, accept, replicates = (10, 150, 15, 30) if settings.fast else (50, 400, 40, 100)
     cfg.forecast.draws, cfg.forecast.accept, cfg.forecast.replicates = draws, accept, replicates
-    return cfg, n
+    return cfg, settings.cascades or n
 
 
 def cascades(cfg, world, cache, n: int, priors):

@@ -1,0 +1,82 @@
+"""Ray runs give the rows of local runs: a sweep on Hydra's Ray launcher, `sim.explore` on
+a running cluster and on a Ray the command starts itself. One test, so one head node
+(about 10 s to start and stop) serves both entry points."""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .conftest import ROOT, run_cli
+from .test_explore import SMALL_EXPLORE
+from .test_sweep import SMALL, metric_columns
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def ray_cluster(tmp_path):
+    """A Ray head node on loopback only, started and stopped by the test."""
+    ray = Path(sys.executable).parent / "ray"
+    if not ray.exists():
+        pytest.skip("ray is not installed (pip install -e '.[ray]')")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0"}
+    temp = tempfile.mkdtemp(prefix="ray", dir="/tmp")         # Ray's socket paths must stay short
+    try:
+        start = subprocess.run([str(ray), "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}",
+                                "--num-cpus=2", "--include-dashboard=false", "--disable-usage-stats",
+                                f"--temp-dir={temp}"], env=env, capture_output=True, text=True)
+        assert start.returncode == 0, start.stderr[-2000:]
+        said = re.sub(r"\x1b\[[0-9;]*m", "", start.stdout + start.stderr)
+        assert "Local node IP: 127.0.0.1" in said          # nothing but loopback
+        yield f"127.0.0.1:{port}", env
+    finally:
+        subprocess.run([str(ray), "stop", "--force"], env=env, capture_output=True)
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_ray_gives_the_local_rows_for_a_sweep_and_an_exploration(tmp_path, ray_cluster):
+    address, env = ray_cluster
+    sweep_on_ray_gives_the_joblib_rows(tmp_path / "sweep", address, env)
+    explore_on_ray_gives_the_in_process_rows(tmp_path / "explore", address, env)
+
+
+def sweep_on_ray_gives_the_joblib_rows(tmp_path: Path, address: str, env: dict) -> None:
+    common = [*SMALL, "campaign=mass,targeted", "run.seed=0,1", "run.report=false"]    # rows only
+    on_ray = run_cli("-m", *common, "hydra/launcher=ray_cluster", f"hydra.launcher.ray.init.address={address}",
+                     f"hydra.sweep.dir={tmp_path / 'ray_sweep'}", env=env)
+    assert on_ray.returncode == 0, on_ray.stderr[-3000:]
+    local = run_cli("-m", *common, "hydra/launcher=joblib", f"hydra.sweep.dir={tmp_path / 'joblib_sweep'}")
+    assert local.returncode == 0, local.stderr[-2000:]
+    ray_table = metric_columns(pd.read_csv(tmp_path / "ray_sweep" / "sweep.csv"))
+    assert len(ray_table) == 4 and (ray_table.status == "done").all()
+    pd.testing.assert_frame_equal(ray_table, metric_columns(pd.read_csv(tmp_path / "joblib_sweep" / "sweep.csv")))
+
+
+def explore_on_ray_gives_the_in_process_rows(tmp_path: Path, address: str, env: dict) -> None:
+    """Local processes too; a Ray the command starts itself leaves no ~/.ray/auth_token."""
+    tables = {}
+    home = tmp_path / "home"
+    home.mkdir(parents=True)
+    for name, extra in (("here", []), ("joblib", ["explore.workers=2"]),
+                        ("ray", ["explore.backend=ray", f"explore.ray_address={address}"]),
+                        ("own_ray", ["explore.backend=ray"])):
+        done = subprocess.run([sys.executable, "-m", "sim.explore", *SMALL_EXPLORE, *extra,
+                               f"hydra.run.dir={tmp_path / name}"], cwd=ROOT, capture_output=True, text=True,
+                              env={**env, "HOME": str(home)} if name == "own_ray" else env, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        tables[name] = pd.read_csv(tmp_path / name / "explore.csv")
+        assert "chunk 5/5 done (0 failed)" in done.stdout + done.stderr
+    pd.testing.assert_frame_equal(tables["joblib"], tables["here"])
+    pd.testing.assert_frame_equal(tables["ray"], tables["here"])
+    pd.testing.assert_frame_equal(tables["own_ray"], tables["here"])
+    assert not (home / ".ray").exists()
