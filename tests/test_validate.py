@@ -211,7 +211,7 @@ def test_priors_that_exclude_the_truth_fail_case_12():
     def wrong(priors):
         return [Prior(p.name, p.high - 0.05 * (p.high - p.low), p.high) for p in priors]
 
-    [case] = quietly(12, priors=wrong, campaigns=4)            # 4 campaigns: none can hold the truth
+    [case] = quietly(12, priors=wrong, campaigns=2)            # 2 campaigns: none can hold the truth
     assert case.status == "FAIL" and all(r.measured < 0.5 for r in case.rows)
 
 
