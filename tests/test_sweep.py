@@ -38,7 +38,8 @@ def done_dirs(sweep_dir: Path) -> list[Path]:
 
 def test_interrupted_sweep_resumes_without_recomputing(tmp_path):
     sweep_dir = tmp_path / "sweep"
-    args = [*SMALL, "run.hours=48", "run.seed=0,1,2,3,4,5,6,7", f"hydra.sweep.dir={sweep_dir}"]
+    args = [*SMALL, "run.hours=48", "run.seed=0,1,2,3,4,5,6,7", "run.report=false",   # jobs and table only
+            f"hydra.sweep.dir={sweep_dir}"]
     proc = subprocess.Popen([sys.executable, "-m", "sim.run", "-m", *args], cwd=ROOT, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
@@ -65,7 +66,8 @@ def test_a_failing_job_is_recorded_and_the_others_finish(tmp_path):
     """A job that fails while running (a sponsored agent the world does not have: only the
     built world can tell) is recorded; a bad value is refused before any job starts."""
     sweep_dir = tmp_path / "sweep"
-    args = [*SMALL, "campaign.kind=custom", "campaign.seed_agents=[0],[99999999]", "run.seed=0,1", f"hydra.sweep.dir={sweep_dir}"]
+    args = [*SMALL, "campaign.kind=custom", "campaign.seed_agents=[0],[99999999]", "run.seed=0,1", "run.report=false",
+            f"hydra.sweep.dir={sweep_dir}"]
     proc = run_cli("-m", *args)
     assert proc.returncode == 1
     assert "2 of 4 jobs failed" in proc.stderr
@@ -84,7 +86,7 @@ def test_a_failing_job_is_recorded_and_the_others_finish(tmp_path):
 
 def test_collect_rebuilds_the_table(tmp_path):
     sweep_dir = tmp_path / "sweep"
-    assert run_cli("-m", *SMALL, "campaign=mass,owned", f"hydra.sweep.dir={sweep_dir}").returncode == 0
+    assert run_cli("-m", *SMALL, "campaign=mass,owned", "run.report=false", f"hydra.sweep.dir={sweep_dir}").returncode == 0
     original = pd.read_csv(sweep_dir / "sweep.csv")
     long = pd.read_parquet(sweep_dir / "sweep.parquet")
     assert len(original) == 2 and len(long) == 2 * len({m for m in long.metric})
