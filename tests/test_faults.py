@@ -199,7 +199,7 @@ def test_a_corrupt_numba_cache_is_cleared_and_rebuilt(tmp_path):
 @pytest.mark.slow
 def test_the_same_sweep_started_twice_runs_once(tmp_path):
     sweep_dir = tmp_path / "sweep"
-    args = sweep_args(sweep_dir, seeds=6, replicates=200)
+    args = sweep_args(sweep_dir, seeds=3, replicates=200)
     first = _start(args, tmp_path)
     wait_for(lambda: (sweep_dir / ".influsim.lock").exists(), 120)
     second = run_cli(*args)
@@ -207,7 +207,7 @@ def test_the_same_sweep_started_twice_runs_once(tmp_path):
     one_line(second.stderr, f"{sweep_dir} is being written by another influsim sweep (pid {first.pid})")
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err[-2000:]
-    assert len(list(sweep_dir.glob("*/done.json"))) == 6
+    assert len(list(sweep_dir.glob("*/done.json"))) == 3
 
 
 def test_flags_may_follow_the_overrides(capsys):
