@@ -43,26 +43,34 @@ def link_probabilities(model, m: int = 0):
     hours = rules.attention_window + (min(rules.talk_hours, 24) if rules.talk_hours > 0 else 24) - 1
     p_online = np.clip(pop.activity * model.world.online_share[:model.horizon].mean(), 0.0, 1.0)
     sees = (1.0 - (1.0 - p_online) ** hours) * rules.reaction[m, -1]          # per follower, then per link
-    followers = np.repeat(np.arange(pop.size), np.diff(net.in_indptr))
-    sources = net.in_indices.astype(np.int64)
-    relay = [np.clip(relay_at_launch(followers, sources, m, pop.kind, credibility, pop.scepticism,
+    relay = [np.clip(relay_at_launch(net.in_indptr, net.in_indices, m, pop.kind, credibility, pop.scepticism,
                                      model.relevance[m], model.world.fully_promotional, rules), 0.0, 1.0)
              for credibility in (model.credibility, model.credibility * (1.0 - rules.disclosure))]
-    return sees[followers], relay[0], relay[1]
+    return per_link(net.in_indptr, sees), relay[0], relay[1]
 
 
 @njit(cache=True)
-def relay_at_launch(followers, sources, m, kind, credibility, scepticism, relevance, fully_promotional, rules):
-    """The relay rule (sim.rules) for a first exposure at launch, per link sources[k] -> followers[k]."""
+def per_link(in_indptr, values):
+    """values[i] on each of i's in-CSR links (np.repeat by follow counts, without the index array)."""
+    out = np.empty(in_indptr[-1])
+    for i in range(in_indptr.size - 1):
+        out[in_indptr[i]:in_indptr[i + 1]] = values[i]
+    return out
+
+
+@njit(cache=True)
+def relay_at_launch(in_indptr, in_indices, m, kind, credibility, scepticism, relevance, fully_promotional, rules):
+    """The relay rule (sim.rules) for a first exposure at launch, per in-CSR link i <- j."""
     interest_w = weighted(rules.interest[m], rules.w_interest)
     novelty_w = weighted(novelty_now(rules.novelty[m], rules.decay[m], 0.0, rules.wearout[m], 0), rules.w_novelty)
-    out = np.empty(followers.size)
-    for k in range(followers.size):
-        i, j = followers[k], sources[k]
-        tone = source_tone(fully_promotional[kind[j]], rules.tone[m])
-        ap = appeal(interest_w, weighted(relevance[i], rules.w_relevance),
-                    weighted(trust(credibility[j], scepticism[i], tone), rules.w_trust))
-        out[k] = relay_chance(rules.relay_max[kind[i]], ap, novelty_w)
+    out = np.empty(in_indices.size)
+    for i in range(in_indptr.size - 1):
+        for k in range(in_indptr[i], in_indptr[i + 1]):
+            j = in_indices[k]
+            tone = source_tone(fully_promotional[kind[j]], rules.tone[m])
+            ap = appeal(interest_w, weighted(relevance[i], rules.w_relevance),
+                        weighted(trust(credibility[j], scepticism[i], tone), rules.w_trust))
+            out[k] = relay_chance(rules.relay_max[kind[i]], ap, novelty_w)
     return out
 
 

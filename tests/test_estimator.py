@@ -59,3 +59,15 @@ def test_estimator_relay_probability_at_launch_equals_the_kernels(seed):
         assert np.array_equal(sponsored, np.clip(kernel, 0.0, 1.0)), m
         assert (sponsored < estimated).sum() > 300
     model.release()
+
+
+def test_a_followers_value_is_put_on_each_of_its_links_as_numpy_repeat_does():
+    """`see` per in-CSR link: the follower's chance on each link it has (none for an account
+    that follows nobody), against np.repeat by the follow counts."""
+    from sim.influence import per_link
+    gen = np.random.default_rng(3)
+    counts = gen.integers(0, 5, 200)
+    counts[[0, 7, 199]] = 0                                       # empty rows, first and last too
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    values = gen.random(200)
+    assert np.array_equal(per_link(indptr, values), np.repeat(values, counts))
