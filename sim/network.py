@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError
-from .worldgen import follower_csr
+from .worldgen import follower_csr, gather
 
 MAX_ID = 2**63 - 1          # ids are read as 64-bit integers
 
@@ -45,7 +45,7 @@ class Network:
     def sum_over_followers(self, values: np.ndarray) -> np.ndarray:
         """For every account, the sum of `values` (one per agent) over its followers."""
         gathered = np.empty(self.indices.size + 1)             # the followers' values, then a 0
-        np.take(np.asarray(values, dtype=np.float64), self.indices, out=gathered[:-1])
+        gather(np.asarray(values, dtype=np.float64), self.indices, gathered[:-1])
         gathered[-1] = 0.0
         return np.add.reduceat(gathered, self.indptr[:-1]) * (self.follower_counts > 0)
 

@@ -80,3 +80,22 @@ def test_followees_by_group_equal_a_searchsorted_per_group(seed):
     got = followees_by_group(group, rank, np.concatenate(draws), start[0],
                              np.concatenate(cums), start[1], np.concatenate(pools), start[2])
     assert np.array_equal(got, expected)
+
+
+def test_an_accounts_followers_summed_as_numpy_does_and_as_a_loop_says():
+    """Network.sum_over_followers (its gather in numba): exactly np.add.reduceat of the
+    followers' values gathered by NumPy, and a plain loop over each account's followers
+    within rounding; accounts without followers give 0 (the hub of 80 and a run of them)."""
+    from sim.network import Network
+    gen = np.random.default_rng(11)
+    n = 300
+    source, follower = gen.integers(0, n, 4000), gen.integers(0, n, 4000)
+    source[source >= 280] = 0                                # accounts 280.. have no followers
+    net = Network.from_edges(n, np.concatenate([source, np.zeros(80, np.int64)]),
+                             np.concatenate([follower, gen.integers(0, n, 80)]))
+    values = gen.random(n) * 1e3
+    got = net.sum_over_followers(values)
+    gathered = np.append(values[net.indices], 0.0)
+    assert np.array_equal(got, np.add.reduceat(gathered, net.indptr[:-1]) * (np.diff(net.indptr) > 0))
+    loop = [sum(values[i] for i in net.indices[net.indptr[j]:net.indptr[j + 1]]) for j in range(n)]
+    assert np.allclose(got, loop, rtol=1e-12, atol=0) and (got[280:] == 0).all() and got[0] > 0
