@@ -38,8 +38,8 @@ def done_dirs(sweep_dir: Path) -> list[Path]:
 
 def test_interrupted_sweep_resumes_without_recomputing(tmp_path):
     sweep_dir = tmp_path / "sweep"
-    args = [*SMALL, "run.hours=48", "run.seed=0,1,2,3,4,5,6,7", "run.report=false",   # jobs and table only
-            f"hydra.sweep.dir={sweep_dir}"]
+    args = [*SMALL, "run.hours=48", "run.replicates=30", "run.seed=0,1,2,3,4,5,6,7",   # 0.3 s a job: killed mid-sweep
+            "run.report=false", f"hydra.sweep.dir={sweep_dir}"]                             # jobs and table only
     proc = subprocess.Popen([sys.executable, "-m", "sim.run", "-m", *args], cwd=ROOT, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
