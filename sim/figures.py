@@ -365,7 +365,7 @@ def keep_inside(fig, pad: float = 0.15) -> None:
     """Grow the figure (and move everything in it) until every text drawn lies inside it:
     titles, labels and legends are never cut at the edge."""
     fig.set_layout_engine("none")
-    fig.canvas.draw()
+    fig.draw_without_rendering()                                  # positions and ticks, no pixels
     box = fig.get_tightbbox(fig.canvas.get_renderer())           # inches
     width, height = fig.get_size_inches()
     left, bottom = max(0.0, pad - box.x0), max(0.0, pad - box.y0)
