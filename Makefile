@@ -41,7 +41,7 @@ $(VENV)/.numba-helpers: sim/rules.py sim/rng.py | $(BIN)/python
 
 # Our modules' bytecode, compiled ahead: where PYTHONDONTWRITEBYTECODE is set (this machine and CI
 # set it), Python would otherwise compile sim/ from source in every process it starts (0.05-0.1 s
-# each; pip compiles the installed packages itself). Quick when nothing changed.
+# each; the installed packages are compiled at install, COMPILE_VENV). Quick when nothing changed.
 bytecode: | $(BIN)/python
 	@$(BIN)/python -m compileall -q sim tests experiments
 

@@ -65,12 +65,12 @@ def relay_at_launch(in_indptr, in_indices, m, kind, credibility, scepticism, rel
     novelty_w = weighted(novelty_now(rules.novelty[m], rules.decay[m], 0.0, rules.wearout[m], 0), rules.w_novelty)
     out = np.empty(in_indices.size)
     for i in range(in_indptr.size - 1):
+        relevance_w, relay_max = weighted(relevance[i], rules.w_relevance), rules.relay_max[kind[i]]   # the follower's
         for k in range(in_indptr[i], in_indptr[i + 1]):
             j = in_indices[k]
             tone = source_tone(fully_promotional[kind[j]], rules.tone[m])
-            ap = appeal(interest_w, weighted(relevance[i], rules.w_relevance),
-                        weighted(trust(credibility[j], scepticism[i], tone), rules.w_trust))
-            out[k] = relay_chance(rules.relay_max[kind[i]], ap, novelty_w)
+            ap = appeal(interest_w, relevance_w, weighted(trust(credibility[j], scepticism[i], tone), rules.w_trust))
+            out[k] = relay_chance(relay_max, ap, novelty_w)
     return out
 
 
