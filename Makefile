@@ -1,15 +1,17 @@
 # The two commands of the README: `make run` and `make test`.
-# Both create .venv on first use and install the project into it, then byte-compile what was
-# installed on every core (pip compiles file by file: 52 -> 42 s for the test install here).
-# The bytecode must be written at install: PYTHONDONTWRITEBYTECODE (set on this machine and
-# CI) stops Python writing it on first import, and every process would compile from source.
+# Both create .venv on first use and install the project into it. pip does not byte-compile
+# what it installs (2.1 GB with the test extras: 17 s on both cores here); Python writes the
+# bytecode of each module the first time a process imports it (about 5 s for what the tests
+# import), and every later process loads it. PYTHONDONTWRITEBYTECODE (set on this machine and
+# CI) would stop those writes and make every process compile sim, numba, pandas... from
+# source, so the commands below run without it.
+unexport PYTHONDONTWRITEBYTECODE
 PIP_INSTALL = $(BIN)/python -m pip install --quiet --no-compile
-COMPILE_VENV = $(BIN)/python -m compileall -q -j 0 $(VENV)/lib
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: bytecode run test test-fast app readme-examples mutants sweep bench validate browser clean-numba-cache clean
+.PHONY: run test test-fast app readme-examples mutants sweep bench validate browser clean-numba-cache clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,19 +20,16 @@ $(BIN)/python:
 # runtime + the joblib launcher (local parallel sweeps)
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -e '.[joblib]'
-	$(COMPILE_VENV)
 	@touch $@
 
 # + pytest, the Ray and SLURM (submitit) launchers and the benchmark's peers the tests exercise
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -e '.[test,joblib,ray,slurm,bench,app]'
-	$(COMPILE_VENV)
 	@touch $@ $(VENV)/.installed-run $(VENV)/.installed-app
 
 # + the what-if page (Solara and its assets)
 $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -e '.[joblib,app]'
-	$(COMPILE_VENV)
 	@touch $@ $(VENV)/.installed-run
 
 # numba's on-disk cache is keyed on each kernel's own file: the kernels that call the rule
@@ -39,45 +38,39 @@ $(VENV)/.numba-helpers: sim/rules.py sim/rng.py | $(BIN)/python
 	@find sim -name '*.nbi' -delete -o -name '*.nbc' -delete
 	@touch $@
 
-# Our modules' bytecode, compiled ahead: where PYTHONDONTWRITEBYTECODE is set (this machine and CI
-# set it), Python would otherwise compile sim/ from source in every process it starts (0.05-0.1 s
-# each; the installed packages are compiled at install, COMPILE_VENV). Quick when nothing changed.
-bytecode: | $(BIN)/python
-	@$(BIN)/python -m compileall -q sim tests experiments
-
 ## Simulate the built-in default scenario (extra Hydra overrides: make run ARGS="run.replicates=5")
-run: $(VENV)/.installed-run $(VENV)/.numba-helpers bytecode
+run: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python -m sim.run $(ARGS)
 
 ## The what-if page on http://127.0.0.1:8765/ (python -m sim.app; ARGS="--port 9000" to move it)
-app: $(VENV)/.installed-app $(VENV)/.numba-helpers bytecode
+app: $(VENV)/.installed-app $(VENV)/.numba-helpers
 	$(BIN)/python -m sim.app $(ARGS)
 
 ## Rerun the README's quoted examples and rewrite them (the test checks they still match)
-readme-examples: $(VENV)/.installed-run $(VENV)/.numba-helpers bytecode
+readme-examples: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python experiments/readme_examples/update.py $(ARGS)
 
 ## Run the test suite (numba's on-disk cache is cleared first: it is keyed on the kernel file only)
 ## on every core (pytest-xdist; slow tests start first, idle workers steal queued ones)
-test: $(VENV)/.installed-test clean-numba-cache browser bytecode
+test: $(VENV)/.installed-test clean-numba-cache browser
 	$(BIN)/python -m pytest -q -n auto --dist worksteal $(ARGS)
 
 ## The edit loop: every test not marked slow (no sweeps, launchers, validation suite, benchmark
 ## script or browser), numba's cache kept warm; under 2 minutes on the 2-core machine
-test-fast: $(VENV)/.installed-test $(VENV)/.numba-helpers bytecode
+test-fast: $(VENV)/.installed-test $(VENV)/.numba-helpers
 	$(BIN)/python -m pytest -q -n auto --dist worksteal -m "not slow" $(ARGS)
 
 ## Plant each listed formula bug in kernel and reference alike; the safety-net tests must catch every one
-mutants: $(VENV)/.installed-test bytecode
+mutants: $(VENV)/.installed-test
 	$(BIN)/python experiments/mutants/mutants.py $(ARGS)
 
 ## Benchmark against CyNetDiff, NDlib and a naive Mesa model (prints tables; takes minutes)
-bench: $(VENV)/.installed-run $(VENV)/.numba-helpers bytecode
+bench: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python -m pip install --quiet -e '.[joblib,bench]'
 	$(BIN)/python experiments/bench/bench.py $(ARGS)
 
 ## Validation against published results (writes experiments/validation/: validation.md, .csv, figures)
-validate: $(VENV)/.installed-run $(VENV)/.numba-helpers bytecode
+validate: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python -m pip install --quiet -e '.[joblib,bench]'
 	$(BIN)/python -m sim.validate --data ../shared/data/networks $(ARGS)
 
@@ -89,7 +82,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 ## The ready-made sweep (targeted vs mass over message x target x timing) on all local cores
-sweep: $(VENV)/.installed-run $(VENV)/.numba-helpers bytecode
+sweep: $(VENV)/.installed-run $(VENV)/.numba-helpers
 	$(BIN)/python -m sim.run -m sweep=mix hydra/launcher=joblib $(ARGS)
 
 clean-numba-cache:

@@ -1,7 +1,6 @@
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -58,12 +57,8 @@ def kill_at(argv: list[str], marker: str) -> list[str]:
     return seen
 
 
-WARM_UP = [   # the world and the model's kernels; the influence ranking and the IC kernel beside them
-    ["-m", "sim.run", "population=small", "run.replicates=2", "run.hours=48", "run.report=false", "run.plot=false",
-     "run.influencers=false", "hydra.run.dir={tmp}/run"],
-    ["-c", "import numpy as np; from sim.command_line import composed; from sim.influencers import influence_table; "
-           "from sim.ic import independent_cascade; influence_table(composed('population=small'), top=5, rows=5); "
-           "independent_cascade(np.array([0, 1, 1]), np.array([1], dtype=np.int32), [0], 0.5, 2)"]]
+# the model and campaign kernels on a hand-built world || the world generator, influence ranking and IC kernel
+WARM_UP = [["-m", "tests.warm_kernels", "model"], ["-m", "tests.warm_kernels", "world"]]
 
 
 def pytest_sessionstart(session):
@@ -75,12 +70,11 @@ def pytest_sessionstart(session):
         return
     if list((ROOT / "sim" / "__pycache__").glob("kernels.advance_hours*.nbi")):
         return                                   # warm already (make test-fast keeps the cache)
-    with tempfile.TemporaryDirectory() as tmp:
-        jobs = [subprocess.Popen([sys.executable, *(a.format(tmp=tmp) for a in args)], cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for args in WARM_UP]
-        for job in jobs:
-            _, err = job.communicate()
-            assert job.returncode == 0, f"warming numba's cache failed: {err[-2000:]}"
+    jobs = [subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True) for args in WARM_UP]
+    for job in jobs:
+        _, err = job.communicate()
+        assert job.returncode == 0, f"warming numba's cache failed: {err[-2000:]}"
 
 
 def pytest_collection_modifyitems(config, items):
