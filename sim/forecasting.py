@@ -21,7 +21,7 @@ import numpy as np
 
 from .actions import AdImpressions, SponsoredPosts
 from .cascade import ObservedReshares, PostBy, RelaysHeld, cumulative_by_hour, observed_hours, place
-from .inference import set_parameters
+from .inference import Retuned
 from .kinds import BRAND
 from .model import InfluenceModel
 
@@ -53,10 +53,10 @@ def learn(cfg, world, cache, author: int, observed: np.ndarray, priors, draws: i
     and all the draws' distances."""
     rng = np.random.default_rng([cfg.run.seed, 0xF0CA57])
     hours = observed.size
-    sets, distances = [], np.empty(draws)
+    sets, distances, retuned = [], np.empty(draws), Retuned(cfg)
     for j in range(draws):
         values = {p.name: float(rng.uniform(p.low, p.high)) for p in priors}
-        model = _model(set_parameters(cfg, values), world, cache, [PostBy(author)])
+        model = _model(retuned(values), world, cache, [PostBy(author)])
         try:
             model.reset(1_000_000 + j)
             model.run(hours)
@@ -90,9 +90,9 @@ def continue_runs(cfg, world, cache, placed, hour: int, sets: list[dict], replic
     """Every plan's continuation of the observed cascade, replicate k with parameter set
     k mod len(sets) and random stream k (common to the plans)."""
     author, agents, hours_of = placed
-    out = None
+    out, retuned = None, Retuned(cfg)
     for k in range(replicates):
-        c = set_parameters(cfg, sets[k % len(sets)])
+        c = retuned(sets[k % len(sets)])
         for name, extra in plans.items():
             actions = [PostBy(author), ObservedReshares(agents, hours_of), RelaysHeld(hour)] + list(extra)
             model = _model(c, world, cache, actions)

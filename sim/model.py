@@ -188,7 +188,9 @@ class InfluenceModel(mesa.Model):
         """The kernel's view of the world, with the online profile of every hour up to `hours`
         plus the attention window (posts made in the last hour are routed that far ahead)."""
         pop, net = self.population, self.network
-        share = calendar.hourly_share(self.start, *pop.profiles, hours + self.rules.attention_window + 2)
+        length = hours + self.rules.attention_window + 2
+        share = self._cached(("online share", self.start, length, *(p.tobytes() for p in pop.profiles)),
+                             lambda: calendar.hourly_share(self.start, *pop.profiles, length))
         self.world = K.World(net.indptr, net.indices, pop.kind, pop.activity, self.credibility, share, self.consumers,
                              per_kind("fully_promotional", np.bool_))
 

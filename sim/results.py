@@ -44,7 +44,7 @@ class RunResult:
     curves: np.ndarray          # float64[replicates, messages+1, hours, len(CURVES)] cumulative, in people
     flows: np.ndarray           # float64[replicates, messages+1, hours, len(FLOWS)]
     finals: dict                # name -> float64[replicates, messages+1]
-    attribution: pd.DataFrame   # who relayed to whom in replicate 0
+    attribution: pd.DataFrame | None   # who relayed to whom in replicate 0 (None: not asked for)
     kind_sizes: dict
     target_size: float          # people in the target (population.scale per consumer agent)
     seconds: float
@@ -72,8 +72,10 @@ class RunResult:
 
 
 def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache=None,
-             progress: Callable[[str], None] | None = None) -> RunResult:
-    """Run every replicate of `cfg` (each on its own random stream) on one world."""
+             progress: Callable[[str], None] | None = None, attribution: bool = True) -> RunResult:
+    """Run every replicate of `cfg` (each on its own random stream) on one world. Without
+    `attribution`, the result has no who-relayed-to-whom table (loops that read only the
+    curves: a quarter of a small run's time)."""
     progress = progress or log.info
     start = time.perf_counter()
     own = model is None
@@ -87,7 +89,7 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
     flows = np.zeros((reps, n_msg + 1, hours, len(FLOWS)), np.float64)
     finals = {name: np.zeros((reps, n_msg + 1)) for name in FINALS}
     tiers = np.zeros((reps, len(TIERS), len(TIER_STATS)))
-    attribution = []
+    tables = []
     threads = max(1, min(reps, cfg.run.threads or numba.get_num_threads()))
     # Replicates are independent (each has its own random stream), so they run in
     # threads, one model (state arrays) per thread; the kernel releases the GIL.
@@ -107,8 +109,8 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
             for name in FINALS:
                 finals[name][r] = fin[name]
             tiers[r] = tier_stats(mdl)
-            if r == 0:
-                attribution.append(attribution_table(mdl))
+            if r == 0 and attribution:
+                tables.append(attribution_table(mdl))
             with lock:
                 done[0] += 1
                 now = time.perf_counter()
@@ -135,10 +137,9 @@ def simulate(cfg: Config, model: InfluenceModel | None = None, world=None, cache
             pool.shutdown(wait=True)
     for extra in models[1:]:
         extra.release()
-    attribution = attribution[0]
     pop = model.population
     sizes = {name: pop.count(k) for k, name in enumerate(KIND_NAMES)}
-    result = RunResult(cfg, [m.name for m in model.messages], curves, flows, finals, attribution,
+    result = RunResult(cfg, [m.name for m in model.messages], curves, flows, finals, (tables or [None])[0],
                        sizes, float(model.people[model.useful.astype(bool)].sum()), time.perf_counter() - start, list(model.notes), model.start,
                        tiers)
     if own:

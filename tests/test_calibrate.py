@@ -157,3 +157,37 @@ def test_band_coverage_counts_the_observed_points_inside_the_95_percent_band():
     export = AnalyticsExport("hour", [0, 1, 2, 3], {"shares": np.array([10.0, 30.0, np.nan, 5.0])}, "x")
     # running totals 10, 40, nan, 45: the band is [25, 975] at every period, so 40 and 45 are in, 10 is out
     assert band_coverage(export, {"shares": draws}) == (2, 3)
+
+
+def test_a_retuned_copy_equals_a_fresh_copy_set_by_hand_and_leaves_the_original():
+    """Each call gives the configuration a deep copy with those keys set would (by hand here),
+    keys an earlier call set and this one does not back at the original's values, integer
+    keys rounded; the original is never touched."""
+    import copy
+
+    from sim.config import Config
+    from sim.inference import Retuned
+    cfg = Config()
+    original = copy.deepcopy(cfg)
+    retuned = Retuned(cfg)
+    calls = [{"message.interest": 0.3, "diffusion.adoption_prob": 0.2, "population.consumers": 1234.6},
+             {"message.interest": 0.7},
+             {"diffusion.adoption_prob": 0.05, "population.consumers": 99.2}]
+    for values in calls:
+        expected = copy.deepcopy(original)
+        expected.message.interest = values.get("message.interest", original.message.interest)
+        expected.diffusion.adoption_prob = values.get("diffusion.adoption_prob", original.diffusion.adoption_prob)
+        expected.population.consumers = round(values.get("population.consumers", original.population.consumers))
+        got = retuned(values)
+        assert got == expected and isinstance(got.population.consumers, int)
+        assert cfg == original
+    assert set_parameters(cfg, calls[0]) == retuned(calls[0])
+
+
+def test_a_run_without_the_attribution_table_has_the_same_curves(campaign):
+    cfg, _ = campaign
+    with_table = simulate(cfg, progress=lambda line: None)
+    without = simulate(cfg, progress=lambda line: None, attribution=False)
+    assert without.attribution is None and len(with_table.attribution) > 0
+    np.testing.assert_array_equal(without.curves, with_table.curves)
+    np.testing.assert_array_equal(without.flows, with_table.flows)
