@@ -1,4 +1,6 @@
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +44,52 @@ def shared_networks():
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is not available")
     return SHARED
+
+
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """A folder `make(folder)` fills once per test session, shared by the test workers
+    (pytest-xdist): the first to ask makes it under a file lock, the others wait for it.
+    Tests may read it or rewrite its reports (atomic renames), not change its results."""
+    root = tmp_path_factory.getbasetemp()
+    root = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root       # the workers' common folder
+    folder = root / "made_once" / name
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder.parent / f"{name}.done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            make(folder)
+            (folder.parent / f"{name}.done").touch()
+    return folder
+
+
+# report kind -> the command that makes a finished folder of it on the small world (3 days, 3 replicates)
+REPORT_KINDS = {"run": ["-m", "sim.run"], "comparison": ["-m", "sim.run", "experiment=targeted_vs_mass"],
+                "mix": ["-m", "sim.run", "experiment=teaser_launch"],
+                "sweep": ["-m", "sim.run", "-m", "campaign=mass,targeted", "message=launch,hard_sell"],
+                "budget_sweep": ["-m", "sim.run", "-m", "campaign=mass,targeted", "campaign.budget=10000,30000"]}
+REPORT_SMALL = ["population=small", "run.days=3", "run.replicates=3"]
+
+
+class ReportFolders:
+    """kind -> its folder (REPORT_KINDS), made the first time any test of the session asks."""
+
+    def __init__(self, tmp_path_factory):
+        self.factory = tmp_path_factory
+
+    def __getitem__(self, kind: str) -> Path:
+        def make(folder):
+            argv = REPORT_KINDS[kind]
+            where = f"hydra.sweep.dir={folder}" if "-m" in argv[2:] else f"hydra.run.dir={folder}"
+            done = subprocess.run([sys.executable, *argv, *REPORT_SMALL, where], cwd=ROOT, capture_output=True,
+                                  text=True, timeout=900)
+            assert done.returncode == 0, done.stderr[-2000:]
+        return made_once(self.factory, f"report_{kind}", make)
+
+
+@pytest.fixture(scope="session")
+def report_folders(tmp_path_factory) -> ReportFolders:
+    return ReportFolders(tmp_path_factory)
 
 
 def kill_at(argv: list[str], marker: str) -> list[str]:

@@ -8,28 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .conftest import ROOT
-
-SMALL = ["population=small", "run.days=3", "run.replicates=3"]
-KINDS = {"run": ["-m", "sim.run"], "comparison": ["-m", "sim.run", "experiment=targeted_vs_mass"],
-         "mix": ["-m", "sim.run", "experiment=teaser_launch"],
-         "sweep": ["-m", "sim.run", "-m", "campaign=mass,targeted", "message=launch,hard_sell"],
-         "budget_sweep": ["-m", "sim.run", "-m", "campaign=mass,targeted", "campaign.budget=10000,30000"]}
-
-
-@pytest.fixture(scope="module")
-def folders(tmp_path_factory):
-    base = tmp_path_factory.mktemp("kinds")
-    out = {}
-    for kind, argv in KINDS.items():
-        folder = base / kind
-        where = f"hydra.sweep.dir={folder}" if "-m" in argv[2:] else f"hydra.run.dir={folder}"
-        done = subprocess.run([sys.executable, *argv, *SMALL, where], cwd=ROOT, capture_output=True, text=True,
-                              timeout=900)
-        assert done.returncode == 0, done.stderr[-2000:]
-        out[kind] = folder
-    return out
-
+from .conftest import REPORT_KINDS, ROOT
 
 def in_view(labels, limits, axis: int) -> list:
     """Tick labels at ticks inside the axis's view (matplotlib keeps, but does not draw, the others)."""
@@ -89,20 +68,20 @@ def expected_scopes(kind, folder) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", list(KINDS))
-def test_each_figure_names_what_it_shows_and_nothing_is_cut(folders, kind):
+@pytest.mark.parametrize("kind", list(REPORT_KINDS))
+def test_each_figure_names_what_it_shows_and_nothing_is_cut(report_folders, kind):
     import matplotlib
     matplotlib.use("Agg")
     from sim.report import build_report
-    rep, _ = build_report(folders[kind])
+    rep, _ = build_report(report_folders[kind])
     assert len(rep.figures) >= 3
-    scopes = expected_scopes(kind, folders[kind])
+    scopes = expected_scopes(kind, report_folders[kind])
     for name, _, _, fig in rep.figures:
         assert scopes.get(name, scopes["*"]) in titles(fig), (name, titles(fig))
         assert outside(fig) == [], (name, outside(fig))
     if kind.endswith("sweep"):
         leading = next(titles(f) for n, _, _, f in rep.figures if n == "diffusion").split("Leading combination: ")[1]
-        assert (folders[kind] / leading.split(";")[0]).is_dir()          # it names a real job of the sweep
+        assert (report_folders[kind] / leading.split(";")[0]).is_dir()          # it names a real job of the sweep
 
 
 def contrast_with_white(colour) -> float:
@@ -118,12 +97,12 @@ def figure(rep, name):
 
 
 @pytest.mark.slow
-def test_comparison_lines_are_visible_and_listed_by_final_useful_reach(folders):
+def test_comparison_lines_are_visible_and_listed_by_final_useful_reach(report_folders):
     """Lines drawn on top of each other stay readable through the legend, which lists the
     plans by comparison.csv's useful reach, with its value; no line is pale yellow on white."""
     from sim.report import build_report
-    rep, _ = build_report(folders["comparison"])
-    table = pd.read_csv(folders["comparison"] / "comparison.csv").sort_values("useful_reach_mean", ascending=False)
+    rep, _ = build_report(report_folders["comparison"])
+    table = pd.read_csv(report_folders["comparison"] / "comparison.csv").sort_values("useful_reach_mean", ascending=False)
     fig = figure(rep, "diffusion")
     legend = next(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)
     assert [t.get_text() for t in legend.get_texts()] == [f"{s}: {v:,.0f}" for s, v in
@@ -136,12 +115,12 @@ def test_comparison_lines_are_visible_and_listed_by_final_useful_reach(folders):
 
 
 @pytest.mark.slow
-def test_a_plan_that_spent_nothing_has_no_cost_bars(folders):
+def test_a_plan_that_spent_nothing_has_no_cost_bars(report_folders):
     """An owned post's cost per adoption is not 0.00 (which reads as the best): the per-euro
     panels say it spent nothing; plans that spent show their values."""
     from sim.report import build_report
-    rep, _ = build_report(folders["comparison"])
-    table = pd.read_csv(folders["comparison"] / "comparison.csv")
+    rep, _ = build_report(report_folders["comparison"])
+    table = pd.read_csv(report_folders["comparison"] / "comparison.csv")
     assert (table.spent_mean == 0).any() and (table.spent_mean > 0).any()
     fig = figure(rep, "strategies")
     formats = {"useful_reach_per_euro": "{:,.2f}", "cost_per_adoption": "{:,.2f}", "cost_per_engagement": "{:,.3f}"}
@@ -154,10 +133,10 @@ def test_a_plan_that_spent_nothing_has_no_cost_bars(folders):
 
 
 @pytest.mark.slow
-def test_a_message_mix_has_each_message_s_curves_and_numbers(folders):
+def test_a_message_mix_has_each_message_s_curves_and_numbers(report_folders):
     from sim.report import build_report
-    rep, _ = build_report(folders["mix"])
-    series = pd.read_parquet(folders["mix"] / "timeseries.parquet")
+    rep, _ = build_report(report_folders["mix"])
+    series = pd.read_parquet(report_folders["mix"] / "timeseries.parquet")
     last = series[series.hour == series.hour.max()]
     expected = last.pivot_table(index="message", values="useful_reach", aggfunc="mean")["useful_reach"]
     messages = [m for m in series.message.unique() if m != "all"]
@@ -167,7 +146,7 @@ def test_a_message_mix_has_each_message_s_curves_and_numbers(folders):
     title, table = next((t, tb) for t, tb in rep.tables if t.startswith("Each message"))
     assert table.set_index("message").useful_reach.to_dict() == pytest.approx(expected.to_dict())
     networks = [n for n, *_ in rep.figures if n.startswith("network")]
-    attribution = pd.read_csv(folders["mix"] / "attribution.csv")
+    attribution = pd.read_csv(report_folders["mix"] / "attribution.csv")
     assert len(networks) == attribution.message.nunique()            # one relay tree per message
     for name in networks:
         message = "launch" if name == "network" else name.split("_", 1)[1]
@@ -175,13 +154,13 @@ def test_a_message_mix_has_each_message_s_curves_and_numbers(folders):
 
 
 @pytest.mark.slow
-def test_the_heatmap_colour_scale_starts_at_zero(folders):
+def test_the_heatmap_colour_scale_starts_at_zero(report_folders):
     """A 5% difference is a shade of one colour, not dark purple against bright yellow."""
     from sim.report import build_report
-    rep, _ = build_report(folders["sweep"])
+    rep, _ = build_report(report_folders["sweep"])
     image = figure(rep, "heatmap").axes[0].get_images()[0]
     low, high = image.get_clim()
-    table = pd.read_csv(folders["sweep"] / "sweep.csv")
+    table = pd.read_csv(report_folders["sweep"] / "sweep.csv")
     assert low == 0 and high == pytest.approx(table.useful_reach_mean.max())
 
 
