@@ -14,7 +14,7 @@ from hydra import compose, initialize_config_dir
 
 from sim.run import CONFIG_DIR, stable_sweep_dir
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, made_once, run_cli
 
 pytestmark = pytest.mark.slow        # sweeps start interpreters and launchers (make test runs them)
 
@@ -102,19 +102,30 @@ def test_collect_rebuilds_the_table(tmp_path):
     assert bad.returncode == 2 and bad.stderr == f"influsim: error: {tmp_path / 'nope'}: no such folder\n"
 
 
-def test_identical_rows_whatever_the_launcher_and_workers(tmp_path):
-    tables = {}
-    for name, launcher in [("basic", []), ("joblib1", ["hydra/launcher=joblib", "hydra.launcher.n_jobs=1"]),
+LAUNCHER_SWEEP = [*SMALL, "campaign=mass,targeted", "run.seed=0,1", "run.report=false"]    # rows only
+
+
+def launcher_rows(sweep_dir: Path, *launcher: str) -> pd.DataFrame:
+    """The metric rows of LAUNCHER_SWEEP run on `launcher` (Hydra's basic one: none given)."""
+    proc = run_cli("-m", *LAUNCHER_SWEEP, *launcher, f"hydra.sweep.dir={sweep_dir}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return metric_columns(pd.read_csv(sweep_dir / "sweep.csv"))
+
+
+def local_rows(tmp_path_factory) -> pd.DataFrame:
+    """LAUNCHER_SWEEP's rows on the basic launcher, one sweep per test session (the Ray test
+    compares with them too)."""
+    folder = made_once(tmp_path_factory, "launcher_sweep_basic", lambda folder: launcher_rows(folder))
+    return metric_columns(pd.read_csv(folder / "sweep.csv"))
+
+
+def test_identical_rows_whatever_the_launcher_and_workers(tmp_path, tmp_path_factory):
+    basic = local_rows(tmp_path_factory)
+    assert len(basic) == 4 and (basic.status == "done").all()
+    for name, launcher in [("joblib1", ["hydra/launcher=joblib", "hydra.launcher.n_jobs=1"]),
                            ("joblib2", ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]),
                            ("submitit", ["hydra/launcher=slurm_local"])]:
-        sweep_dir = tmp_path / name
-        proc = run_cli("-m", *SMALL, "campaign=mass,targeted", "run.seed=0,1", "run.report=false", *launcher,
-                       f"hydra.sweep.dir={sweep_dir}")                      # rows only: reports are tested elsewhere
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        tables[name] = metric_columns(pd.read_csv(sweep_dir / "sweep.csv"))
-    assert len(tables["basic"]) == 4 and (tables["basic"].status == "done").all()
-    for name, table in tables.items():
-        pd.testing.assert_frame_equal(table, tables["basic"], obj=name)
+        pd.testing.assert_frame_equal(launcher_rows(tmp_path / name, *launcher), basic, obj=name)
 
 
 def test_sweep_folder_is_named_after_the_command():
