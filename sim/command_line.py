@@ -132,15 +132,21 @@ def precheck(argv: list[str]) -> Config | None:
         fail(problem)
     overrides = [a for a in argv if not a.startswith("-")]
     _check_syntax(overrides)
+    composed = {}                          # combo -> its composition (a sweep's first one is needed twice)
+
+    def compose_once(combo):
+        if tuple(combo) not in composed:
+            composed[tuple(combo)] = _compose(combo)
+        return composed[tuple(combo)]
     try:
         if any(f in ("-m", "--multirun") for f in flags):
-            params = _compose(_single_values(overrides)[0]).hydra.sweeper.get("params") or {}
+            params = compose_once(_single_values(overrides)[0]).hydra.sweeper.get("params") or {}
             given = {o.split("=", 1)[0].lstrip("+~") for o in overrides}
             overrides = overrides + [f"{key}={value}" for key, value in params.items() if key not in given]
             combos = _single_values(overrides)
         else:
             combos = [overrides]
-        configs = [to_config(_compose(combo)) for combo in combos]
+        configs = [to_config(compose_once(combo)) for combo in combos]
         return configs[0]
     except (ConfigError, DataError) as err:
         fail(str(err))
