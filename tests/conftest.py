@@ -105,7 +105,7 @@ def kill_at(argv: list[str], marker: str) -> list[str]:
     return seen
 
 
-# the model and campaign kernels on a hand-built world || the world generator, influence ranking and IC kernel
+# the model's kernels on a hand-built world || the world generator's, the influence ranking's and the IC kernel
 WARM_UP = [["-m", "tests.warm_kernels", "model"], ["-m", "tests.warm_kernels", "world"]]
 
 
