@@ -71,11 +71,12 @@ def figures(table, indices, rules, names, metric) -> list:
         wins = table["difference"] > 0
         ax.scatter(table[top[0]][wins], table[top[1]][wins], s=12, color=OKABE_ITO[0], label=f"{first} beats {second}")
         ax.scatter(table[top[0]][~wins], table[top[1]][~wins], s=12, color=OKABE_ITO[1], label=f"{second} beats {first}")
-        limits = rules[(first, second)].limits
-        (x0, x1), (y0, y1) = (limits.get(top[0], (table[top[0]].min(), table[top[0]].max())),
-                              limits.get(top[1], (table[top[1]].min(), table[top[1]].max())))
-        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=2, color="black",
-                               label=f"PRIM box for '{first} beats {second}'"))
+        rule = rules[(first, second)]
+        if rule.cases:                         # no box where the first plan never wins
+            (x0, x1), (y0, y1) = (rule.limits.get(top[0], (table[top[0]].min(), table[top[0]].max())),
+                                  rule.limits.get(top[1], (table[top[1]].min(), table[top[1]].max())))
+            ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=2, color="black",
+                                   label=f"PRIM box for '{first} beats {second}'"))
         ax.set(xlabel=top[0], ylabel=top[1], title="Who wins where (the two most important factors)")
         ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
         fig.tight_layout()

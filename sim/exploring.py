@@ -63,6 +63,8 @@ class Rule:
     cases: int                     # cases inside the box
 
     def text(self) -> str:
+        if self.cases == 0:
+            return "nowhere in the explored ranges (at none of the design points)"
         parts = [f"{low:.3g} <= {name} <= {high:.3g}" for name, (low, high) in self.limits.items()]
         return (" and ".join(parts) or "anywhere") + (f" (coverage {self.coverage:.0%}, density {self.density:.0%}, "
                                                      f"{self.cases} cases)")
@@ -70,12 +72,18 @@ class Rule:
 
 def discover(x: pd.DataFrame, event: np.ndarray, threshold: float = 0.8) -> Rule:
     """PRIM's box for the event: along its peeling trajectory, the box with the highest
-    coverage among those whose density reaches `threshold` (the last box if none does)."""
+    coverage among those whose density reaches `threshold` (the last box if none does).
+    An event at every design point holds anywhere, one at none nowhere (PRIM needs both
+    outcomes: one plan may well beat the other everywhere explored)."""
+    event = np.asarray(event, bool)
+    if event.all() or not event.any():
+        cases = int(event.sum())
+        return Rule({}, float(event.all()), float(event.all()), cases)
     logging.getLogger("EMA").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import prim
-        model = prim.Prim(x.reset_index(drop=True), np.asarray(event, bool), threshold=threshold)
+        model = prim.Prim(x.reset_index(drop=True), event, threshold=threshold)
         box = model.find_box()
     trajectory = box.peeling_trajectory
     ok = trajectory[trajectory["density"] >= threshold]

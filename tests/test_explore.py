@@ -45,6 +45,52 @@ def test_prim_finds_a_planted_box():
     assert abs(rule.coverage - event[inside].sum() / event.sum()) < 1e-9
 
 
+def test_an_event_at_every_or_no_design_point_holds_anywhere_or_nowhere():
+    """PRIM needs both outcomes; one plan beating the other at every point explored is a
+    plain answer, not an error."""
+    x = pd.DataFrame(np.random.default_rng(0).uniform(0, 1, (50, 3)), columns=list("abc"))
+    always, never = discover(x, np.ones(50, bool)), discover(x, np.zeros(50, bool))
+    assert (always.limits, always.coverage, always.density, always.cases) == ({}, 1.0, 1.0, 50)
+    assert always.text().startswith("anywhere")
+    assert (never.limits, never.cases) == ({}, 0) and never.text().startswith("nowhere")
+
+
+def test_no_prim_box_is_drawn_for_a_plan_that_never_wins():
+    """The scenario figure draws the first plan's box only where it wins somewhere (an empty
+    rule's limits would otherwise draw a box over the whole range)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from sim.explore import figures
+    rng = np.random.default_rng(1)
+    table = pd.DataFrame({"a": rng.uniform(0, 1, 40), "b": rng.uniform(0, 1, 40)})
+    indices = pd.DataFrame({"factor": ["a", "b"], "total": [0.6, 0.3], "total_low": [0.5, 0.2],
+                            "total_high": [0.7, 0.4], "first_order": [0.5, 0.2], "first_order_low": [0.4, 0.1],
+                            "first_order_high": [0.6, 0.3]})
+    for difference, boxes in ((-1.0 - table.a, 0), (1.0 + table.a, 1)):       # never / always wins
+        table["difference"] = difference
+        wins = (table.difference > 0).to_numpy()
+        rules = {("targeted", "mass"): discover(table[["a", "b"]], wins),
+                 ("mass", "targeted"): discover(table[["a", "b"]], ~wins)}
+        drawn = dict((name, fig) for name, _, _, fig in figures(table, indices, rules, ("targeted", "mass"), "reach"))
+        assert sum(isinstance(p, Rectangle) for p in drawn["scenarios"].axes[0].patches) == boxes
+        plt.close("all")
+
+
+def test_the_explore_command_answers_when_one_plan_wins_everywhere(tmp_path, capsys):
+    """A small market where targeted beats mass at every design point (it crashed in PRIM)."""
+    import sim.explore
+    out = tmp_path / "explore"
+    sim.explore.main([*SMALL_EXPLORE, "run.days=1", "population.consumers=300", f"hydra.run.dir={out}"])
+    printed = capsys.readouterr().out
+    table = pd.read_csv(out / "explore.csv")
+    assert (table.difference > 0).all()
+    assert (out / "rule.txt").read_text().splitlines() == [
+        f"targeted beats mass when anywhere (coverage 100%, density 100%, {len(table)} cases)",
+        "mass beats targeted when nowhere in the explored ranges (at none of the design points)"]
+    assert "targeted beats mass at 100%" in printed and (out / "report.html").exists()
+
+
 def test_the_explore_command_ranks_factors_and_writes_both_rules(tmp_path, capsys):
     import sim.explore
     out = tmp_path / "explore"
