@@ -15,6 +15,8 @@ import pytest
 
 from .conftest import ROOT, run_cli
 from .test_explore import SMALL_EXPLORE
+
+RAY_EXPLORE = (*SMALL_EXPLORE, "population.consumers=300", "run.days=1")     # 36 points, 5 chunks, 2 s
 from .test_sweep import LAUNCHER_SWEEP, local_rows, metric_columns
 
 pytestmark = pytest.mark.slow
@@ -68,7 +70,7 @@ def explore_on_ray_gives_the_in_process_rows(tmp_path: Path, address: str, env: 
     for name, extra in (("here", []), ("joblib", ["explore.workers=2"]),
                         ("ray", ["explore.backend=ray", f"explore.ray_address={address}"]),
                         ("own_ray", ["explore.backend=ray"])):
-        done = subprocess.run([sys.executable, "-m", "sim.explore", *SMALL_EXPLORE, *extra,
+        done = subprocess.run([sys.executable, "-m", "sim.explore", *RAY_EXPLORE, *extra,
                                f"hydra.run.dir={tmp_path / name}"], cwd=ROOT, capture_output=True, text=True,
                               env={**env, "HOME": str(home)} if name == "own_ray" else env, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
