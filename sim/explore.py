@@ -68,9 +68,11 @@ def figures(table, indices, rules, names, metric) -> list:
     top = [f for f in indices.factor if f != DUMMY][:2]
     if len(top) == 2:
         fig, ax = plt.subplots(figsize=(6.5, 5))
-        wins = table["difference"] > 0
-        ax.scatter(table[top[0]][wins], table[top[1]][wins], s=12, color=OKABE_ITO[0], label=f"{first} beats {second}")
-        ax.scatter(table[top[0]][~wins], table[top[1]][~wins], s=12, color=OKABE_ITO[1], label=f"{second} beats {first}")
+        for k, (points, label) in enumerate(((table["difference"] > 0, f"{first} beats {second}"),
+                                            (table["difference"] < 0, f"{second} beats {first}"),
+                                            (table["difference"] == 0, "tie"))):
+            if k < 2 or points.any():
+                ax.scatter(table[top[0]][points], table[top[1]][points], s=12, color=OKABE_ITO[k], label=label)
         rule = rules[(first, second)]
         if rule.cases:                         # no box where the first plan never wins
             (x0, x1), (y0, y1) = (rule.limits.get(top[0], (table[top[0]].min(), table[top[0]].max())),
@@ -106,6 +108,14 @@ def check_design(outdir: Path, factors, design: np.ndarray) -> None:
         frame.to_csv(file, index=False)
 
 
+def plan_rules(x, difference: np.ndarray, first: str, second: str) -> dict:
+    """(winner, loser) -> PRIM's rule for where the winner's metric is higher (a tie is
+    neither plan's win)."""
+    from .exploring import discover
+    wins, losses = difference > 0, difference < 0
+    return {(first, second): discover(x, wins, threshold(wins)), (second, first): discover(x, losses, threshold(losses))}
+
+
 def threshold(event: np.ndarray) -> float:
     """The density a rule must reach: 0.8, or halfway from the event's base rate to 1 when
     the event is already that common (a rule that says "anywhere" tells nothing)."""
@@ -116,7 +126,7 @@ def threshold(event: np.ndarray) -> float:
 def _task(dcfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)
     from .design_runs import run_chunks
-    from .exploring import discover, sobol_design, sobol_indices
+    from .exploring import sobol_design, sobol_indices
     start = time.perf_counter()
     try:
         cfg = to_config(dcfg)
@@ -144,8 +154,7 @@ def _task(dcfg: DictConfig) -> None:
     indices = indices.sort_values("total", ascending=False)
     indices.to_csv(outdir / "sensitivity.csv", index=False)
     x = table[[f.name for f in factors if f.name != DUMMY]]
-    wins = (table["difference"] > 0).to_numpy()
-    rules = {(first, second): discover(x, wins, threshold(wins)), (second, first): discover(x, ~wins, threshold(~wins))}
+    rules = plan_rules(x, table["difference"].to_numpy(), first, second)
     lines = [f"{a} beats {b} when {rule.text()}" for (a, b), rule in rules.items()]
     (outdir / "rule.txt").write_text("\n".join(lines) + "\n")
     write_report(outdir, table, indices, rules, lines, (first, second), e.metric)
@@ -153,7 +162,9 @@ def _task(dcfg: DictConfig) -> None:
     for _, r in indices.iterrows():
         print(f"  {r['factor']}: total {r['total']:.3f} ({r['total_low']:.3f} to {r['total_high']:.3f}), first-order "
               f"{r['first_order']:.3f} ({r['first_order_low']:.3f} to {r['first_order_high']:.3f})")
-    print(f"{first} beats {second} at {wins.mean():.0%} of the {len(table):,} design points. PRIM's rules "
+    ties = int((table["difference"] == 0).sum())
+    print(f"{first} beats {second} at {(table['difference'] > 0).mean():.0%} of the {len(table):,} design points"
+          + (f" ({ties:,} ties)" if ties else "") + ". PRIM's rules "
           "(a box's density must reach 0.8, or halfway from the event's share to 1 when the share is higher):")
     print("\n".join(f"  {line}" for line in lines))
     print(f"influsim: explored in {time.perf_counter() - start:.0f} s: {outdir / 'explore.csv'}, sensitivity.csv, "

@@ -55,6 +55,17 @@ def test_an_event_at_every_or_no_design_point_holds_anywhere_or_nowhere():
     assert (never.limits, never.cases) == ({}, 0) and never.text().startswith("nowhere")
 
 
+def test_a_tie_is_neither_plan_s_win():
+    """Plans that tie everywhere: neither beats the other anywhere (ties used to count as the
+    second plan's wins); without ties the two events are complements."""
+    from sim.explore import plan_rules
+    x = pd.DataFrame(np.random.default_rng(2).uniform(0, 1, (40, 2)), columns=["a", "b"])
+    tied = plan_rules(x, np.zeros(40), "targeted", "mass")
+    assert [r.cases for r in tied.values()] == [0, 0]
+    mixed = plan_rules(x, np.where(x.a > 0.5, 1.0, -1.0), "targeted", "mass")
+    assert mixed[("targeted", "mass")].limits["a"][0] > 0.4 and mixed[("mass", "targeted")].limits["a"][1] < 0.6
+
+
 def test_no_prim_box_is_drawn_for_a_plan_that_never_wins():
     """The scenario figure draws the first plan's box only where it wins somewhere (an empty
     rule's limits would otherwise draw a box over the whole range)."""
