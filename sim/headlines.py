@@ -259,7 +259,8 @@ def run_headline(s: dict) -> str:
     when = ""
     if s.get("start"):
         start = pd.Timestamp(s["start"])
-        when = f" over {s['hours'] / 24:g} days from {start.strftime('%a %d %b %Y %H:%M')}"
+        days = s["hours"] / 24
+        when = f" over {days:g} day{'' if days == 1 else 's'} from {start.strftime('%a %d %b %Y %H:%M')}"
     market = f", in a market of {_fmt(s['market_people'])} people" if s.get("market_people") else ""
     costs = [(m[k]["mean"], what) for k, what in (("cost_per_useful_contact", "per useful contact"),
                                                    ("cost_per_adoption", "per adoption"),

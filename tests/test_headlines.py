@@ -198,3 +198,15 @@ def test_unfinished_jobs_are_mentioned(unfinished):
     assert headline.startswith(f"Only the world varied (run.seed): useful reach {np.mean(means):,.0f} on average "
                                f"over 3 worlds (run.seed), from {min(means):,.0f} to {max(means):,.0f} by world")
     assert ("3 jobs failed or did not finish" in headline) == bool(unfinished)
+
+
+def test_a_run_headline_counts_its_days_in_words():
+    """'over 1 day', never 'over 1 days' (a one-day run); whole and half days as written."""
+    from sim.headlines import run_headline
+    from sim.results import simulate, summary
+
+    from .conftest import small_config
+    s = summary(simulate(small_config(consumers=200, hours=24), progress=lambda line: None))
+    for hours, words in ((24, " over 1 day from "), (48, " over 2 days from "), (36, " over 1.5 days from ")):
+        s["hours"] = hours
+        assert words in run_headline(s)
