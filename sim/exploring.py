@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .formats import counted
+
 
 @dataclass
 class Factor:
@@ -67,7 +69,7 @@ class Rule:
             return "nowhere in the explored ranges (at none of the design points)"
         parts = [f"{low:.3g} <= {name} <= {high:.3g}" for name, (low, high) in self.limits.items()]
         return (" and ".join(parts) or "anywhere") + (f" (coverage {self.coverage:.0%}, density {self.density:.0%}, "
-                                                     f"{self.cases} cases)")
+                                                     f"{counted(self.cases, 'case')})")
 
 
 def discover(x: pd.DataFrame, event: np.ndarray, threshold: float = 0.8) -> Rule:

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .formats import counted  # noqa: E402
 from .intervals import interval_curve  # noqa: E402
 from .kinds import KINDS  # noqa: E402
 
@@ -38,7 +39,7 @@ def axis_number(v, _=None) -> str:
 
 
 def source_line(replicates, seed, extra: str = "") -> str:
-    return f"Source: influsim result files; {replicates} replicates, seed {seed}.{extra}"
+    return f"Source: influsim result files; {counted(replicates, 'replicate')}, seed {seed}.{extra}"
 
 
 def per_replicate(series: pd.DataFrame, column: str) -> np.ndarray:

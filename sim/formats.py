@@ -34,6 +34,14 @@ LABELS = {
 }
 
 
+def counted(n, noun: str) -> str:
+    """'1 replicate', '3 replicates', '1,200 trials': a count and its noun in the right
+    number (a count that is not a number, such as '?', takes the plural)."""
+    if isinstance(n, (int, np.integer)) and not isinstance(n, bool):
+        return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+    return f"{n} {noun}s"
+
+
 def label(name) -> str:
     """A metric's or column's name in words (names without a label: underscores become spaces)."""
     if not isinstance(name, str):

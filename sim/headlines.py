@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .formats import counted
 from .intervals import t975
 
 NOT_CHOICES = ("run.seed", "run.replicates")      # other worlds and more draws: averaged over, never won
@@ -243,7 +244,7 @@ def sweep_headline(jobs: pd.DataFrame, finals: dict, axes: list[str], metric: st
             m, low, high, _ = t_interval(np.concatenate([np.asarray(finals[j], dtype=float) for j in jobs.job]))
             parts.append(f"One combination: {label} {m:,.0f} (95% interval {_fmt(low)} to {_fmt(high)}).")
     if unfinished:
-        parts.append(f"{unfinished} jobs failed or did not finish (see the table).")
+        parts.append(f"{counted(unfinished, 'job')} failed or did not finish (see the table).")
     return " ".join(parts)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .formats import counted
 from .inference import plan_lines
 
 
@@ -115,17 +116,18 @@ def headline(s: dict) -> list[str]:
                       else f"{k} {v}" if isinstance(v, str) else f"{k} {v:g}" for k, v in best["values"].items() if v)
     what = s["objective"] if s["statistic"] == "mean" else f"the {s['statistic']} of {s['objective']}"
     over = f" over {s['unknowns']}" if s["unknowns"] else ""
-    reps = f"{s['confirm_replicates']} replicates" + (f" x {s['draws']} draws" if s["draws"] > 1 else "")
+    reps = counted(s['confirm_replicates'], 'replicate') + (f" x {s['draws']} draws" if s["draws"] > 1 else "")
     if len(s["objectives"]) > 1:
-        lines = [f"Pareto front of {' and '.join(s['objectives'])} at EUR {s['budget_eur']:,.0f}{over} ({s['trials']} "
-                 f"trials): {sum(p['name'].startswith('plan ') for p in s['plans'])} plans confirmed on {reps}:"]
+        lines = [f"Pareto front of {' and '.join(s['objectives'])} at EUR {s['budget_eur']:,.0f}{over} ("
+                 f"{counted(s['trials'], 'trial')}): {counted(sum(p['name'].startswith('plan ') for p in s['plans']), 'plan')} "
+                 f"confirmed on {reps}:"]
         for p in s["plans"]:
             numbers = "; ".join(f"{m} {_num(b['value'])} (95% interval {_num(b['value_ci95'][0])} to "
                                 f"{_num(b['value_ci95'][1])})" for m, b in p["by_metric"].items())
             lines.append(f"  {p['name']}: {numbers}")
         return lines + [f"  {line}." for line in s["front_sentences"]]
-    out = [f"Best plan for {what} at EUR {s['budget_eur']:,.0f}{over} ({s['trials']} trials x {s['replicates']} "
-           f"replicates): {money}: {best['value']:,.0f} (95% interval {best['value_ci95'][0]:,.0f} to "
+    out = [f"Best plan for {what} at EUR {s['budget_eur']:,.0f}{over} ({counted(s['trials'], 'trial')} x "
+           f"{counted(s['replicates'], 'replicate')}): {money}: {best['value']:,.0f} (95% interval {best['value_ci95'][0]:,.0f} to "
            f"{best['value_ci95'][1]:,.0f}, {reps})."]
     if "runner_up_sentence" in s:
         out.append(f"Against the runner-up: {s['runner_up_sentence']}.")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ConfigError
+from .formats import counted
 from .inference import check_priors, set_choices, set_parameters, set_values, text_field
 
 CHANNELS = "campaign.channels."
@@ -248,7 +249,7 @@ def run_study(search: Search, journal: str | None, log=lambda line: None, worker
             elapsed = time.perf_counter() - start
             left = elapsed / max(n - first, 1) * max(o.trials - n, 0)
             best = (f"best {o.statistic} of {o.objective} {study.best_value:,.1f}" if len(study.directions) == 1
-                    else f"{len(study.best_trials)} plans on the Pareto front")
+                    else f"{counted(len(study.best_trials), 'plan')} on the Pareto front")
             log(f"trial {min(n, o.trials)}/{o.trials}: {best}, {elapsed:.0f} s elapsed, ~{left:.0f} s to go")
     progress.shown = done // step
     if done < o.trials:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import html
 import logging
-import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from .headlines import BUDGET, NOT_CHOICES, comparison_headline, rank_combinatio
 from .collect import (CommandLine, check_folder, exit_on_user_error, job_dirs_in, malformed, read_json,
                       read_parquet, read_sweep_table, read_table, read_yaml)
 from .errors import DataError
+from .formats import counted
 from .jobs import DONE
 
 log = logging.getLogger("sim")
@@ -181,7 +181,7 @@ def run_report(folder: Path) -> Report:
         rep.headline = run_headline(s)
         source = F.source_line(s["replicates"], s["seed"])
         rows = [(name, v["mean"], v["ci95"][0], v["ci95"][1]) for name, v in m.items()]
-        rep.scope = f"Plan '{campaign}'; {_messages(s)}; {s['replicates']} replicates"
+        rep.scope = f"Plan '{campaign}'; {_messages(s)}; {counted(s['replicates'], 'replicate')}"
     fig, drawn = F.diffusion({campaign: series}, source, "How the message spreads")
     rep.figures.append(("diffusion", "Diffusion curves", "Mean over replicates with 95% bands: who is aware, "
                         "aware inside the target, and has adopted, hour by hour.", fig))
@@ -246,9 +246,10 @@ def comparison_report(folder: Path) -> Report:
                                        dict(zip(table.scenario, table.kind)), budget)
     source = F.source_line(replicates, seed, " Scenarios share random streams (paired).")
     best_summary = read_json(folder / best.scenario / "summary.json")
-    rep.scope = f"{len(table)} plans at EUR {budget:,.0f}; {_messages(best_summary)}; {replicates} replicates each"
+    rep.scope = (f"{counted(len(table), 'plan')} at EUR {budget:,.0f}; {_messages(best_summary)}; "
+                 f"{counted(replicates, 'replicate')} each")
     rep.scopes = {k: f"Plan '{best.scenario}' (the most useful reach); {_messages(best_summary)}; "
-                     f"{replicates} replicates" for k in ("network", "influencers")}
+                     f"{counted(replicates, 'replicate')}" for k in ("network", "influencers")}
     fig, drawn = F.diffusion(series, source, "How the message spreads, per strategy")
     rep.figures.append(("diffusion", "Diffusion curves", "Mean over replicates with 95% bands, one line per "
                         "strategy.", fig))
@@ -314,9 +315,10 @@ def sweep_report(folder: Path, metric: str = "useful_reach") -> Report:
     cfg = (read_yaml(multirun) if multirun.exists() else {}) or {}
     reps_ = cfg.get("run", {}).get("replicates", "?") if isinstance(cfg, dict) else "?"
     source = F.source_line(reps_, "per job (run.seed)")
-    rep.scope = f"Sweep of {len(done)} finished jobs over {', '.join(params) or 'nothing'}; {reps_} replicates per job"
+    rep.scope = (f"Sweep of {counted(len(done), 'finished job')} over {', '.join(params) or 'nothing'}; "
+                 f"{counted(reps_, 'replicate')} per job")
     if best is not None:
-        rep.scopes = {k: f"Leading combination: {best}; {reps_} replicates" for k in ("diffusion", "network",
+        rep.scopes = {k: f"Leading combination: {best}; {counted(reps_, 'replicate')}" for k in ("diffusion", "network",
                                                                                        "influencers")}
     # axes for the strategist's choices; seeds (other worlds) are averaged over unless nothing else varies
     choices = [p for p in params if p not in NOT_CHOICES]

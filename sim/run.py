@@ -25,6 +25,7 @@ from .command_line import CONFIG_DIR, explicit_run_dir, fail, order_arguments, p
 from .config import Config
 from .errors import ConfigError, DataError, OutputError, output_problem
 from .folders import check_run_folder, claim, clear_results
+from .formats import counted
 from .jobs import is_complete, write_done, write_error
 from .numba_cache import repair as repair_numba_cache
 
@@ -93,7 +94,7 @@ def _headline(s: dict) -> str:
         v = m[name]
         return f"{v['mean']:,.0f} [{v['ci95'][0]:,.0f}, {v['ci95'][1]:,.0f}]"
     return (f"reach {fmt('reach')}, useful reach {fmt('useful_reach')}, relays {fmt('relays')}, "
-            f"adoptions {fmt('adoptions')} (mean [95% interval], {s['replicates']} replicates)")
+            f"adoptions {fmt('adoptions')} (mean [95% interval], {counted(s['replicates'], 'replicate')})")
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")

@@ -4,10 +4,11 @@ import re
 import shutil
 import subprocess
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from sim.formats import label, number, readable
+from sim.formats import counted, label, number, readable
 
 SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE][+-]?\d+")
 
@@ -28,6 +29,14 @@ def test_metric_names_are_words_with_units():
     table = readable(pd.DataFrame({"metric": ["spent", "share_rate"], "mean": [1000.0, 0.00296]}))
     assert table.to_dict("list") == {"metric": ["spent (EUR)", "share rate (relays per exposure)"],
                                      "mean": ["1,000", "0.0030"]}
+
+
+def test_a_count_takes_its_noun_in_the_right_number():
+    from sim.figures import source_line
+    assert [counted(1, "replicate"), counted(3, "replicate"), counted(1200, "trial"), counted(0, "case"),
+            counted(np.int64(1), "plan"), counted("?", "replicate")] == [
+        "1 replicate", "3 replicates", "1,200 trials", "0 cases", "1 plan", "? replicates"]
+    assert source_line(1, 7) == "Source: influsim result files; 1 replicate, seed 7."
 
 
 def pdf_text(path) -> str:
