@@ -23,6 +23,7 @@ from omegaconf import DictConfig
 
 from .command_line import CONFIG_DIR, fail, launch, to_config
 from .errors import ConfigError, DataError
+from .formats import counted
 
 log = logging.getLogger("sim")
 
@@ -63,7 +64,7 @@ def run_forecast(cfg, events, outdir: Path) -> dict:
     finally:
         base.release()
     observed = F.observed_running(seen, hours + 1)
-    log.info(f"{events.path}: {seen.reshares:,} reshares in the first {hours} hours, placed on "
+    log.info(f"{events.path}: {seen.reshares:,} reshares in the first {counted(hours, 'hour')}, placed on "
              f"{world[0].size:,} accounts; learning {', '.join(p.name for p in priors)} from {fc.draws:,} draws")
     sets, _ = F.learn(cfg, world, cache, placed[0], observed, priors, fc.draws, fc.accept, progress=log.info)
     runs = F.continue_runs(cfg, world, cache, placed, hours + 1, sets, fc.replicates, plans, progress=log.info)
@@ -124,12 +125,12 @@ def _figure(runs, observed: np.ndarray, summary: dict):
         ax.plot(x[1:], np.median(runs.curves[plan]["reshares"][:, 1:], axis=0), color=OKABE_ITO[k + 1], ls="--",
                 label=f"{plan}: median")
     ax.plot(np.arange(1, observed.size), observed[1:], "o", color="black", ms=4,
-            label=f"observed (first {summary['at_hours']} hours)")
+            label=f"observed (first {counted(summary['at_hours'], 'hour')})")
     b = summary["baseline"]["final_reshares"]
     if b is not None:
         ax.axhline(b, color="grey", ls=":", label=f"SEISMIC final size {b:,.0f}")
     ax.set(xscale="log", xlabel="hours after the post", ylabel="reshares (running total)",
-           title=f"Forecast of {Path(summary['observed']).name} from its first {summary['at_hours']} hours")
+           title=f"Forecast of {Path(summary['observed']).name} from its first {counted(summary['at_hours'], 'hour')}")
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     return fig
@@ -151,7 +152,7 @@ def _report(outdir: Path, s: dict, fig) -> None:
                  table_title="Final reshares per plan (percentiles of the runs; paired differences on the same "
                              "parameter sets and random numbers)",
                  figures=[("forecast", "Reshares: observed and forecast", f"Running total of reshares: the log's "
-                           f"first {s['at_hours']} hours (dots) and {s['replicates']} continuations per plan "
+                           f"first {counted(s['at_hours'], 'hour')} (dots) and {counted(s['replicates'], 'continuation')} per plan "
                            "(median, 80% and 95% bands of the plan as it is; medians of the what-ifs).", fig)])
     rep.config, rep.command = hydra_files(outdir, entry="sim.forecast")
     write_report(rep)
@@ -164,8 +165,8 @@ def _interval_text(s: dict) -> str:
 
 def report_lines(s: dict, baseline: bool) -> list[str]:
     """What the command prints: influsim's forecast, SEISMIC's beside it, the what-ifs."""
-    lines = [f"Forecast from the first {s['at_hours']} hours of {s['observed']} ({s['observed_reshares_at_hours']:,} "
-             f"reshares so far), at {s['horizon_hours']:,} hours after the post, over {s['replicates']} runs:",
+    lines = [f"Forecast from the first {counted(s['at_hours'], 'hour')} of {s['observed']} ({s['observed_reshares_at_hours']:,} "
+             f"reshares so far), at {s['horizon_hours']:,} hours after the post, over {counted(s['replicates'], 'run')}:",
              f"  influsim: {_interval_text(s['final_reshares'])} reshares; reach {_interval_text(s['final_reach'])} "
              f"people; adoptions {_interval_text(s['final_adoptions'])}"]
     if baseline:

@@ -21,6 +21,7 @@ import numpy as np
 
 from .actions import AdImpressions, SponsoredPosts
 from .cascade import ObservedReshares, PostBy, RelaysHeld, cumulative_by_hour, observed_hours, place
+from .formats import counted
 from .inference import Retuned
 from .kinds import BRAND
 from .model import InfluenceModel
@@ -66,7 +67,7 @@ def learn(cfg, world, cache, author: int, observed: np.ndarray, priors, draws: i
         distances[j] = np.mean((np.log1p(simulated) - np.log1p(observed)) ** 2)
         sets.append(values)
         if (j + 1) % max(1, draws // 4) == 0:
-            progress(f"learning from the first {hours - 1} hours after the post: {j + 1:,}/{draws:,} draws")
+            progress(f"learning from the first {counted(hours - 1, 'hour')} after the post: {j + 1:,}/{draws:,} draws")
     best = np.argsort(distances, kind="stable")[:accept]
     return [sets[j] for j in best], distances
 

@@ -144,6 +144,7 @@ def test_the_forecast_command_writes_a_file_consistent_with_its_runs(tmp_path, c
     printed = capsys.readouterr().out
     assert "influsim:" in printed and "80% interval" in printed and "95% interval" in printed
     assert "baseline, SEISMIC" in printed and "what if we add" in printed
+    assert "Forecast from the first 3 hours of" in printed and "over 12 runs:" in printed
     summary = json.loads((out / "forecast.json").read_text())
     raw = pd.read_csv(log_path)
     assert summary["observed_reshares_at_hours"] == int((raw.time <= 3 * 3600).sum()) - 1
