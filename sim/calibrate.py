@@ -25,6 +25,7 @@ from omegaconf import DictConfig
 
 from .command_line import CONFIG_DIR, fail, launch, to_config
 from .errors import ConfigError, DataError
+from .formats import counted
 
 log = logging.getLogger("sim")
 
@@ -167,9 +168,9 @@ def _task(dcfg: DictConfig) -> None:
         priors = check_priors(cfg, cfg.calibrate.params)
         outdir = Path(HydraConfig.get().runtime.output_dir)
         c = cfg.calibrate
-        log.info(f"calibrating {', '.join(p.name for p in priors)} to {cfg.observed} ({len(export.index)} "
-                 f"{export.period}s: {', '.join(export.counts)}); {c.generations} generations of "
-                 f"{c.population_size} particles")
+        log.info(f"calibrating {', '.join(p.name for p in priors)} to {cfg.observed} "
+                 f"({counted(len(export.index), export.period)}: {', '.join(export.counts)}); "
+                 f"{counted(c.generations, 'generation')} of {counted(c.population_size, 'particle')}")
         history = run_abc(cfg, export, priors, str(outdir / "history.db"), c.population_size, c.generations,
                           log=log.info)
     except (ConfigError, DataError) as err:
