@@ -272,9 +272,10 @@ def run_headline(s: dict) -> str:
     sponsored = sum(t.get("spent_sponsored") or 0.0 for t in s.get("tiers", []))
     split = (f" (sponsored posts EUR {_fmt(sponsored)}, paid impressions EUR {_fmt(spent - sponsored)})"
              if sponsored > 0 and spent - sponsored > 0.5 else "")
+    spread = _interval_text(useful["ci95"][0], useful["ci95"][1], 0, useful.get("n", s.get("replicates", 2)))
     return (f"Campaign '{s['scenario']['campaign']}' reached {_fmt(useful['mean'])} of the {_fmt(target)} people "
-            f"in its target ({100 * share['mean']:.0f}%; 95% interval {_fmt(useful['ci95'][0])} to "
-            f"{_fmt(useful['ci95'][1])}){when}{market}; {_fmt(m['adoptions']['mean'])} people adopted"
+            f"in its target ({100 * share['mean']:.0f}%; {spread}){when}{market}; {_fmt(m['adoptions']['mean'])} "
+            f"people adopted"
             + (f" and {_fmt(m['engagements']['mean'])} liked or commented" if "engagements" in m else "")
             + f". It spent EUR {_fmt(spent)}{of_budget}{split}" + (f": {', '.join(costs)}." if spent > 0 and costs
                                                                    else "."))

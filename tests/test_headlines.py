@@ -210,3 +210,19 @@ def test_a_run_headline_counts_its_days_in_words():
     for hours, words in ((24, " over 1 day from "), (48, " over 2 days from "), (36, " over 1.5 days from ")):
         s["hours"] = hours
         assert words in run_headline(s)
+
+
+def test_one_replicate_gives_no_interval_rather_than_a_zero_width_one():
+    """A single replicate cannot say how much the answer moves between runs: the headline and
+    the run's log line say so instead of printing an interval from the value to itself."""
+    from sim.headlines import run_headline
+    from sim.results import simulate, summary
+    from sim.run import _headline
+
+    from .conftest import small_config
+    one, two = (summary(simulate(small_config(consumers=300, hours=24, replicates=r), progress=lambda line: None))
+                for r in (1, 2))
+    assert "one replicate: too few for an interval" in run_headline(one) and "95% interval" not in run_headline(one)
+    assert "95% interval" in run_headline(two) and "too few" not in run_headline(two)
+    assert "one replicate: too few for intervals" in _headline(one) and "[" not in _headline(one)
+    assert "(mean [95% interval], 2 replicates)" in _headline(two)
