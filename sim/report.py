@@ -180,7 +180,8 @@ def run_report(folder: Path) -> Report:
         campaign = s["scenario"]["campaign"]
         rep.headline = run_headline(s)
         source = F.source_line(s["replicates"], s["seed"])
-        rows = [(name, v["mean"], v["ci95"][0], v["ci95"][1]) for name, v in m.items()]
+        several = s["replicates"] >= 2                  # one replicate: no interval, not a zero-width one
+        rows = [(name, v["mean"], *(v["ci95"] if several else (np.nan, np.nan))) for name, v in m.items()]
         rep.scope = f"Plan '{campaign}'; {_messages(s)}; {counted(s['replicates'], 'replicate')}"
     fig, drawn = F.diffusion({campaign: series}, source, "How the message spreads")
     rep.figures.append(("diffusion", "Diffusion curves", "Mean over replicates with 95% bands: who is aware, "
@@ -192,7 +193,8 @@ def run_report(folder: Path) -> Report:
                     ("Sweep heatmap", "not a sweep"), ("Budget curve", "not a sweep over campaign.budget")]
     _network_and_ranking(rep, folder, source)
     rep.table = pd.DataFrame(rows, columns=["metric", "mean", "ci95_low", "ci95_high"])
-    rep.table_title = "Metrics (mean and 95% interval over replicates; people and euros)"
+    rep.table_title = ("Metrics (mean and 95% interval over replicates; people and euros)" if several else
+                       "Metrics (one replicate: too few for intervals; people and euros)")
     _tiers(rep, folder)
     rep.config, rep.command = hydra_files(folder, s.get("config"))
     return rep

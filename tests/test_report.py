@@ -78,6 +78,18 @@ def test_run_report_draws_the_stored_data(tmp_path):
     assert pdf_pages(tmp_path / "report.pdf") == 1 + 3 + 1 + 2 + config_pages   # cover, figures, KPIs, accounts, tiers
 
 
+def test_a_one_replicate_report_shows_no_interval(tmp_path):
+    """One replicate: the metrics table leaves the interval bounds empty (n/a in the page) and
+    its title says why, instead of the mean as both bounds."""
+    cfg = compose_config("population=small", "run.replicates=1", "run.hours=24", "run.influencers=false")
+    run_scenario(cfg, tmp_path)
+    write_done(tmp_path, [], [], 0.0)
+    rep, _ = build_report(tmp_path, partial=False)
+    assert rep.table[["ci95_low", "ci95_high"]].isna().all().all() and rep.table["mean"].notna().all()
+    assert "one replicate: too few for intervals" in rep.table_title
+    assert "one replicate: too few for an interval" in rep.headline
+
+
 def test_comparison_report_headline_and_bars(tmp_path):
     cfg = compose_config("experiment=targeted_vs_mass", "population=small", "run.replicates=4", "run.hours=72")
     run_scenario(cfg, tmp_path)
