@@ -114,7 +114,8 @@ def comparison_headline(finals: dict[str, np.ndarray], kinds: dict[str, str], bu
     if ratio is None:
         return (f"'{best}' has the largest useful reach ({means[best]:,.0f}); no paired ratio to "
                 f"{label[other]} (no replicate where both reached anyone).")
-    interval = f"95% interval {ratio[1]:.2f}x to {ratio[2]:.2f}x"
+    interval = (f"95% interval {ratio[1]:.2f}x to {ratio[2]:.2f}x" if np.isfinite(ratio[1])
+                else "one replicate: too few for an interval")
     if ratio_excludes_one(ratio) and ratio[0] > 1:
         ties = [label[k] for k in ranked[1:] if k != other and not ratio_excludes_one(
             paired_ratio(finals[best], finals[k]))]
@@ -125,8 +126,7 @@ def comparison_headline(finals: dict[str, np.ndarray], kinds: dict[str, str], bu
     leading = [best] + [k for k in ranked[1:] if k == other or not ratio_excludes_one(
         paired_ratio(finals[best], finals[k]))]
     return (f"{_names([label[k] for k in leading])} are not distinguishable on useful reach at the same "
-            f"{budget:,.0f} budget: '{best}' against {label[other]} ratio {ratio[0]:.2f}x, {interval}"
-            + (" (one replicate: too few to tell)" if not np.isfinite(ratio[1]) else "") + f" ({counts}).")
+            f"{budget:,.0f} budget: '{best}' against {label[other]} ratio {ratio[0]:.2f}x, {interval} ({counts}).")
 
 
 def _key(row, columns) -> tuple:
@@ -215,10 +215,11 @@ def sweep_headline(jobs: pd.DataFrame, finals: dict, axes: list[str], metric: st
         elif excludes(low, high, 0.0, d) and mean > 0:
             parts.append(f"On {label}, {a} is best: {mean_a:,.0f} on average{over_text}, ahead of {b} "
                          f"({mean_b:,.0f}) by {shown(mean, d)} (95% interval {shown(low, d)} to {shown(high, d)}, "
-                         f"paired over {n} replicates).")
+                         f"paired over {counted(n, 'replicate')}).")
         else:
+            paired = f", paired over {counted(n, 'replicate')}" if n >= 2 else ""
             parts.append(f"On {label}, {a} and {b} are not distinguishable (difference {shown(mean, d)}, "
-                         f"{_interval_text(low, high, d, n)}, paired over {n} replicates; {mean_a:,.0f} against "
+                         f"{_interval_text(low, high, d, n)}{paired}; {mean_a:,.0f} against "
                          f"{mean_b:,.0f} on average{over_text}).")
     if BUDGET in axes:
         steps = budget_returns(jobs, finals, axes)

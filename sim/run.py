@@ -43,9 +43,10 @@ def run_scenario(cfg: Config, outdir: str | Path, progress=None, extras: bool = 
         from .compare import run_comparison
         out = run_comparison(cfg, outdir)
         t = out["table"].sort_values("useful_reach_mean", ascending=False)
-        lines = [f"{r.scenario:>22}: useful reach {r.useful_reach_mean:9,.0f} "
-                 f"[{r.useful_reach_ci95_low:,.0f}, {r.useful_reach_ci95_high:,.0f}], "
-                 f"spent {r.spent_mean:9,.2f}" for r in t.itertuples()]
+        several = cfg.run.replicates >= 2                # one replicate: means only, no interval
+        lines = [f"{r.scenario:>22}: useful reach {r.useful_reach_mean:9,.0f}"
+                 + (f" [{r.useful_reach_ci95_low:,.0f}, {r.useful_reach_ci95_high:,.0f}]" if several else "")
+                 + f", spent {r.spent_mean:9,.2f}" for r in t.itertuples()]
         out = {"headline": "scenarios by useful reach:\n" + "\n".join(lines), "files": out["files"]}
     else:
         from .population import build_world

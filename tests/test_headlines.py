@@ -226,3 +226,29 @@ def test_one_replicate_gives_no_interval_rather_than_a_zero_width_one():
     assert "95% interval" in run_headline(two) and "too few" not in run_headline(two)
     assert "one replicate: too few for intervals" in _headline(one) and "[" not in _headline(one)
     assert "(mean [95% interval], 2 replicates)" in _headline(two)
+
+
+def test_one_replicate_comparisons_and_sweeps_say_so_and_print_no_nan():
+    """With one replicate nothing can be told apart: the headlines say why, with no 'nan'
+    bounds and no 'paired over 1 replicates'."""
+    tie = comparison_headline({"hybrid": np.array([800.0]), "mass": np.array([700.0])},
+                              {"hybrid": "hybrid", "mass": "mass"}, 300)
+    assert "not distinguishable" in tie and "one replicate: too few for an interval" in tie and "nan" not in tie
+    jobs, finals = sweep_jobs({"campaign": ["a", "b"]}, lambda r: [800.0 if r.campaign == "a" else 700.0])
+    headline = sweep_headline(jobs, finals, ["campaign"])
+    assert headline.startswith("On useful reach, campaign=a and campaign=b are not distinguishable (difference 100, "
+                               "one replicate: too few for an interval; 800 against 700 on average")
+    assert "paired over" not in headline and "nan" not in headline
+
+
+def test_a_one_replicate_comparison_lists_means_without_intervals(tmp_path):
+    """The comparison's ranking in the log: means only for one replicate (the README quotes the
+    bracketed intervals of a many-replicate one, checked by the README-examples test)."""
+    from sim.run import run_scenario
+
+    from .conftest import compose_config
+    cfg = compose_config("experiment=targeted_vs_mass", "population.consumers=300", "run.hours=24",
+                         "run.replicates=1", "run.report=false", "run.influencers=false")
+    lines = run_scenario(cfg, tmp_path)["headline"].splitlines()
+    assert lines[0] == "scenarios by useful reach:" and len(lines) == 1 + len(cfg.comparison)
+    assert all(": useful reach " in line and "[" not in line and ", spent " in line for line in lines[1:])
