@@ -16,6 +16,8 @@ import pandas as pd
 from .formats import counted
 from .intervals import t975
 
+NO_INTERVAL = "one replicate: too few for an interval"     # said instead of an interval from a value to itself
+NO_INTERVALS = "one replicate: too few for intervals"
 NOT_CHOICES = ("run.seed", "run.replicates")      # other worlds and more draws: averaged over, never won
 BUDGET = "campaign.budget"                        # reported as returns per extra euro, never won
 
@@ -87,7 +89,7 @@ def excludes(low: float, high: float, null: float, digits: int) -> bool:
 def _interval_text(low: float, high: float, digits: int, n: int) -> str:
     if n >= 2:
         return f"95% interval {shown(low, digits)} to {shown(high, digits)}"
-    return "no jobs to pair" if n == 0 else "one replicate: too few for an interval"
+    return "no jobs to pair" if n == 0 else NO_INTERVAL
 
 
 def ratio_excludes_one(ratio) -> bool:
@@ -115,7 +117,7 @@ def comparison_headline(finals: dict[str, np.ndarray], kinds: dict[str, str], bu
         return (f"'{best}' has the largest useful reach ({means[best]:,.0f}); no paired ratio to "
                 f"{label[other]} (no replicate where both reached anyone).")
     interval = (f"95% interval {ratio[1]:.2f}x to {ratio[2]:.2f}x" if np.isfinite(ratio[1])
-                else "one replicate: too few for an interval")
+                else NO_INTERVAL)
     if ratio_excludes_one(ratio) and ratio[0] > 1:
         ties = [label[k] for k in ranked[1:] if k != other and not ratio_excludes_one(
             paired_ratio(finals[best], finals[k]))]

@@ -28,7 +28,8 @@ import pandas as pd
 import yaml
 
 from . import figures as F
-from .headlines import BUDGET, NOT_CHOICES, comparison_headline, rank_combinations, run_headline, sweep_headline
+from .headlines import (BUDGET, NO_INTERVALS, NOT_CHOICES, comparison_headline, rank_combinations, run_headline,
+                        sweep_headline)
 from .collect import (CommandLine, check_folder, exit_on_user_error, job_dirs_in, malformed, read_json,
                       read_parquet, read_sweep_table, read_table, read_yaml)
 from .errors import DataError
@@ -194,7 +195,7 @@ def run_report(folder: Path) -> Report:
     _network_and_ranking(rep, folder, source)
     rep.table = pd.DataFrame(rows, columns=["metric", "mean", "ci95_low", "ci95_high"])
     rep.table_title = ("Metrics (mean and 95% interval over replicates; people and euros)" if several else
-                       "Metrics (one replicate: too few for intervals; people and euros)")
+                       f"Metrics ({NO_INTERVALS}; people and euros)")
     _tiers(rep, folder)
     rep.config, rep.command = hydra_files(folder, s.get("config"))
     return rep

@@ -89,6 +89,7 @@ def write_report(outdir: Path) -> Path | None:
 
 
 def _headline(s: dict) -> str:
+    from .headlines import NO_INTERVALS
     m, several = s["metrics"], s["replicates"] >= 2
 
     def fmt(name):
@@ -96,7 +97,7 @@ def _headline(s: dict) -> str:
         return f"{v['mean']:,.0f} [{v['ci95'][0]:,.0f}, {v['ci95'][1]:,.0f}]" if several else f"{v['mean']:,.0f}"
     return (f"reach {fmt('reach')}, useful reach {fmt('useful_reach')}, relays {fmt('relays')}, "
             f"adoptions {fmt('adoptions')} (" + (f"mean [95% interval], {counted(s['replicates'], 'replicate')})"
-                                                 if several else "one replicate: too few for intervals)"))
+                                                 if several else f"{NO_INTERVALS})"))
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
