@@ -29,9 +29,10 @@ class Network:
 
     @classmethod
     def from_edges(cls, n: int, source: np.ndarray, follower: np.ndarray) -> "Network":
-        """Build from edges `source -> follower`; drops self-follows and duplicates."""
-        source = np.asarray(source, dtype=np.int64)
-        follower = np.asarray(follower, dtype=np.int64)
+        """Build from edges `source -> follower`; drops self-follows and duplicates. (Contiguous
+        copies when needed: one compiled signature of the CSR kernel for every caller.)"""
+        source = np.ascontiguousarray(source, dtype=np.int64)
+        follower = np.ascontiguousarray(follower, dtype=np.int64)
         return cls(n, *follower_csr(n, source, follower))
 
     @property
