@@ -4,6 +4,7 @@ import errno
 import json
 import shutil
 import os
+import pickle
 import signal
 import stat
 import subprocess
@@ -233,3 +234,19 @@ def test_a_sweep_over_file_paths_keeps_one_folder_per_job_and_honours_report_fal
     jobs = [p for p in sweep_dir.iterdir() if p.is_dir()]
     assert len(jobs) == 2 and all((job / "done.json").exists() for job in jobs)      # flat, not nested
     assert not (sweep_dir / "report.html").exists()
+
+
+def test_a_cache_file_broken_after_a_check_is_found_by_the_next_one(tmp_path, monkeypatch):
+    """One process runs many commands (the tests, a notebook): files read whole once are not
+    read again, but a file written since (another size or time) is."""
+    from sim import numba_cache
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(numba_cache, "_sound", {})
+    entry = tmp_path / "kernels.clear_records-1.py311"
+    index, data = Path(f"{entry}.nbi"), Path(f"{entry}.1.nbc")
+    index.write_bytes(pickle.dumps("numba version") + pickle.dumps({"overloads": 1}))
+    data.write_bytes(pickle.dumps({"code": b"x" * 100}))
+    assert numba_cache.repair() == [] and index.exists() and data.exists()
+    assert numba_cache.repair() == []
+    data.write_bytes(data.read_bytes()[:20])                # truncated after the first check
+    assert numba_cache.repair() == [data] and not index.exists() and not data.exists()
