@@ -40,8 +40,15 @@ class Continuations:
         return self.curves[variant][outcome][:, -1]
 
 
-def _model(cfg, world, cache, actions) -> InfluenceModel:
-    return InfluenceModel(cfg, world=world, actions=actions, cache=cache)
+def _model(cfg, world, cache, actions, spare) -> InfluenceModel:
+    """A model per parameter set and plan, on the state arrays of the one before (`spare`)."""
+    return InfluenceModel(cfg, world=world, actions=actions, cache=cache, state=spare)
+
+
+def _done(model):
+    """Release a model done with; its state arrays, for the next."""
+    model.release()
+    return model.state
 
 
 def _cumulative(at: np.ndarray, hours: int) -> np.ndarray:
@@ -54,16 +61,16 @@ def learn(cfg, world, cache, author: int, observed: np.ndarray, priors, draws: i
     and all the draws' distances."""
     rng = np.random.default_rng([cfg.run.seed, 0xF0CA57])
     hours = observed.size
-    sets, distances, retuned = [], np.empty(draws), Retuned(cfg)
+    sets, distances, retuned, spare = [], np.empty(draws), Retuned(cfg), None
     for j in range(draws):
         values = {p.name: float(rng.uniform(p.low, p.high)) for p in priors}
-        model = _model(retuned(values), world, cache, [PostBy(author)])
+        model = _model(retuned(values), world, cache, [PostBy(author)], spare)
         try:
             model.reset(1_000_000 + j)
             model.run(hours)
             simulated = _cumulative(model.state.relay_at[0], hours)
         finally:
-            model.release()
+            spare = _done(model)
         distances[j] = np.mean((np.log1p(simulated) - np.log1p(observed)) ** 2)
         sets.append(values)
         if (j + 1) % max(1, draws // 4) == 0:
@@ -91,12 +98,12 @@ def continue_runs(cfg, world, cache, placed, hour: int, sets: list[dict], replic
     """Every plan's continuation of the observed cascade, replicate k with parameter set
     k mod len(sets) and random stream k (common to the plans)."""
     author, agents, hours_of = placed
-    out, retuned = None, Retuned(cfg)
+    out, retuned, spare = None, Retuned(cfg), None
     for k in range(replicates):
         c = retuned(sets[k % len(sets)])
         for name, extra in plans.items():
             actions = [PostBy(author), ObservedReshares(agents, hours_of), RelaysHeld(hour)] + list(extra)
-            model = _model(c, world, cache, actions)
+            model = _model(c, world, cache, actions, spare)
             try:
                 model.reset(k)
                 model.run()
@@ -108,7 +115,7 @@ def continue_runs(cfg, world, cache, placed, hour: int, sets: list[dict], replic
                     curves[outcome][k] = _cumulative(at, model.horizon)
                 out.spent.setdefault(name, np.zeros(replicates))[k] = float(model.spent.sum())
             finally:
-                model.release()
+                spare = _done(model)
         if (k + 1) % max(1, replicates // 4) == 0:
             progress(f"continuing the cascade: {k + 1:,}/{replicates:,} replicates x {len(plans)} plan(s)")
     return out

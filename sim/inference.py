@@ -247,20 +247,22 @@ def period_ends(cfg: Config, export: AnalyticsExport) -> list[int]:
 
 def abc_model(cfg: Config, world, priors: list[Prior], ends: list[int], metrics):
     """pyabc's model: a particle's parameters -> the simulated running totals. Each call is
-    a fresh replicate (its own random stream) of one simulation on the shared world."""
+    a fresh replicate (its own random stream) of one simulation on the shared world (a model
+    per call, on the state arrays of the one before)."""
     import itertools
 
     from .model import InfluenceModel
     from .results import simulate
-    calls, cache, retuned = itertools.count(), {}, Retuned(cfg)
+    calls, cache, retuned, spare = itertools.count(), {}, Retuned(cfg), [None]
 
     def model(particle):
         c = retuned({p.name: float(particle[p.label]) for p in priors})
         c.run.replicates, c.run.seed = 1, cfg.run.seed * 1_000_003 + next(calls)
-        m = InfluenceModel(c, world=world, cache=cache)
+        m = InfluenceModel(c, world=world, cache=cache, state=spare[0])
         try:
             result = simulate(c, model=m, progress=lambda line: None, attribution=False)
         finally:
+            spare[0] = m.state              # the next particle's model reuses the state arrays
             m.release()
         return simulated_totals(result, ends, metrics)
     return model

@@ -37,11 +37,13 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
 class InfluenceModel(mesa.Model):
-    """Diffusion of a campaign's messages through consumers, bloggers and brand accounts."""
+    """Diffusion of a campaign's messages through consumers, bloggers and brand accounts.
+    `state`: the state arrays of a model of the same world done with (loops that build a model
+    per parameter set reuse them instead of allocating state for every agent each time)."""
 
     def __init__(self, cfg: Config | None = None, world: tuple[Population, Network] | None = None,
                  actions: list[Action] | None = None, mode: str | None = None,
-                 cache: dict | None = None):
+                 cache: dict | None = None, state: DiffusionState | None = None):
         cfg = validate(cfg if cfg is not None else Config())
         super().__init__(seed=cfg.run.seed)
         self.cfg = cfg
@@ -73,7 +75,9 @@ class InfluenceModel(mesa.Model):
         self.start = calendar.start_of(cfg)
         self.horizon = calendar.horizon(cfg)
         self._build_world_record(self.horizon)
-        self.state = DiffusionState(len(self.messages), pop.size, net.edges, self.rules.attention_window)
+        self.state = (state if state is not None and state.fits(len(self.messages), pop.size, net.edges,
+                                                                  self.rules.attention_window)
+                      else DiffusionState(len(self.messages), pop.size, net.edges, self.rules.attention_window))
         self.notes: list[str] = list(pop.notes or [])
         self.actions = actions if actions is not None else actions_from_config(self)
         for action in self.actions:

@@ -41,6 +41,11 @@ class DiffusionState:
         self.launch = np.full(messages, -1, dtype=np.int64)   # hour of each message's first post, seed or ad
         self.clear()
 
+    def fits(self, messages: int, n: int, edges: int, window: int) -> bool:
+        """Shaped for these messages, agents, follow links and attention window (reusable)."""
+        return (self.hot.shape == (messages, n) and self.seen_edge.shape == (messages, edges)
+                and self.inbox.shape[0] == window + 1)
+
     def clear(self) -> None:
         K.clear_records(self.hot, self.cold)
         self.engagements[:] = 0.0

@@ -191,3 +191,23 @@ def test_a_run_without_the_attribution_table_has_the_same_curves(campaign):
     assert without.attribution is None and len(with_table.attribution) > 0
     np.testing.assert_array_equal(without.curves, with_table.curves)
     np.testing.assert_array_equal(without.flows, with_table.flows)
+
+
+def test_a_particle_gives_the_same_totals_whatever_particle_ran_before(campaign):
+    """abc_model reuses one model's state arrays for the next particle: what a particle ran
+    (here a loud one or a quiet one) must not leak into the next."""
+    from sim.inference import abc_model
+    from sim.population import build_world
+    cfg, _ = campaign
+    world = build_world(cfg)
+    priors = check_priors(cfg, {"message.interest": [0.05, 1.0], "diffusion.relay_max.consumer": [0.01, 0.5]})
+    particle = {"message__interest": 0.4, "diffusion__relay_max__consumer": 0.2}
+    second = []
+    for first in ({"message__interest": 1.0, "diffusion__relay_max__consumer": 0.5},
+                  {"message__interest": 0.05, "diffusion__relay_max__consumer": 0.01}):
+        model = abc_model(cfg, world, priors, list(range(0, 48, 6)), ["shares", "adoptions", "impressions"])
+        model(first)
+        second.append(model(particle))
+    for metric in second[0]:
+        np.testing.assert_array_equal(second[0][metric], second[1][metric])
+    assert second[0]["shares"][-1] > 0

@@ -71,3 +71,26 @@ def test_validation_reads_the_strategy_names_from_the_registry(fewest_followers)
     with pytest.raises(ConfigError, match="fewest_followers") as err:
         compose_config("campaign=targeted", "campaign.strategy=psychic")
     assert all(name in str(err.value) for name in STRATEGIES.names())
+
+
+def test_a_model_on_reused_state_arrays_runs_as_a_fresh_one():
+    """`InfluenceModel(state=...)` takes the state arrays of a model done with (calibration and
+    forecast loops): same results as a fresh model, whatever the old model left in them; a
+    state of another shape (more messages) is not taken."""
+    small = ("population.consumers=400", "population.bloggers=5", "run.hours=48", "run.replicates=2")
+    loud = compose_config(*small, "message.interest=1.0", "diffusion.relay_max.consumer=0.6")
+    quiet = compose_config(*small, "run.seed=3")                   # the default market: ads, likes, tiers
+    first = InfluenceModel(loud)
+    simulate(loud, model=first, progress=lambda line: None)
+    world = (first.population, first.network)
+    fresh = simulate(quiet, model=InfluenceModel(quiet, world=world), progress=lambda line: None)
+    reused_model = InfluenceModel(quiet, world=world, state=first.state)
+    assert reused_model.state is first.state
+    reused = simulate(quiet, model=reused_model, progress=lambda line: None)
+    for name in ("curves", "flows", "tiers"):
+        np.testing.assert_array_equal(getattr(reused, name), getattr(fresh, name))
+    for name in fresh.finals:
+        np.testing.assert_array_equal(reused.finals[name], fresh.finals[name])
+    assert fresh.final("reach").max() > 0 and fresh.tiers[:, :, 3].sum() > 0          # likes and comments
+    two = compose_config("experiment=teaser_launch", *small[:2])
+    assert InfluenceModel(quiet, world=world, state=InfluenceModel(two).state).state.hot.shape[0] == 1
