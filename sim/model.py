@@ -57,18 +57,22 @@ class InfluenceModel(mesa.Model):
         assert [m.name for m in self.messages] == message_names(cfg)
         self.rules = rules_from_config(cfg.diffusion, self.messages, cfg.network.contact_rate,
                                        market.people_per_kind(cfg.population.scale))
-        self.relevance = np.stack([self._cached(("relevance", tuple(m.topics)), lambda m=m: m.relevance(pop.interests))
-                                   for m in self.messages])
+        self.relevance = self._cached(("relevance of", tuple(tuple(m.topics) for m in self.messages)), lambda: np.stack(
+            [self._cached(("relevance", tuple(m.topics)), lambda m=m: m.relevance(pop.interests))
+             for m in self.messages]))
         for k, seg in enumerate(cfg.target.segments):
             if seg >= pop.n_segments:
                 raise ConfigError(f"target.segments[{k}]",
                                   f"segment {seg} does not exist (segments are 0..{pop.n_segments - 1})")
-        self.useful = ((pop.kind == CONSUMER) & np.isin(pop.segment, cfg.target.segments)).astype(np.uint8)
-        self.consumers = np.flatnonzero(pop.kind == CONSUMER).astype(np.int64)
-        self.people = market.people_per_agent(pop.kind, cfg.population.scale)
-        real = self._cached(("real followers", float(cfg.population.scale)),
-                            lambda: market.real_followers(net, self.people))
-        self.followers, self.tier, self.seed_costs = market.accounts(cfg.campaign, pop, net, self.people, real)
+        self.useful = self._cached(("useful", tuple(cfg.target.segments)), lambda: (
+            (pop.kind == CONSUMER) & np.isin(pop.segment, cfg.target.segments)).astype(np.uint8))
+        self.consumers = self._cached(("consumers",), lambda: np.flatnonzero(pop.kind == CONSUMER).astype(np.int64))
+        scale, c = float(cfg.population.scale), cfg.campaign
+        self.people = self._cached(("people", scale), lambda: market.people_per_agent(pop.kind, scale))
+        real = self._cached(("real followers", scale), lambda: market.real_followers(net, self.people))
+        self.followers, self.tier, self.seed_costs = self._cached(
+            ("accounts", scale, tuple(c.seed_fee_fixed.as_list()), tuple(c.seed_fee_per_follower.as_list())),
+            lambda: market.accounts(c, pop, net, self.people, real))
         self.credibility = market.credibility(pop.kind, pop.credibility, cfg.diffusion.tier_trust, self.tier)
         self.people_per_impression = float(cfg.population.scale)     # ads go to consumers
         self.launch = launch_step(cfg)
@@ -179,8 +183,10 @@ class InfluenceModel(mesa.Model):
 
     # ------------------------------------------------------------ helpers
     def _cached(self, key, make):
-        """An array derived from the world alone, made once per world (replicas and the
-        scenarios of a comparison share `cache`); never modified in place."""
+        """Arrays derived from the world and the settings in `key`, made once per world
+        (replicas, the scenarios of a comparison and a calibration's particles share `cache`:
+        nothing per agent is recomputed per model); never modified in place (writable all the
+        same: a read-only array is another type to numba, so another compilation of each kernel)."""
         if key not in self.cache:
             self.cache[key] = make()
         return self.cache[key]

@@ -46,12 +46,7 @@ def by_relevant_audience(model, candidates, message, budget):
     # the order of these candidates too, once per world: loops that build a model per parameter
     # set (calibration, forecasts) rank the same tiers every time (a fifth of a model's making)
     these = hashlib.blake2b(candidates.tobytes(), digest_size=16).digest()
-    return model._cached(key + ("ranked", these), lambda: _frozen(best_first(candidates, score[candidates])))
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False          # shared by every model of the world
-    return a
+    return model._cached(key + ("ranked", these), lambda: best_first(candidates, score[candidates]))
 
 
 @STRATEGIES.register("influence")

@@ -94,3 +94,21 @@ def test_a_model_on_reused_state_arrays_runs_as_a_fresh_one():
     assert fresh.final("reach").max() > 0 and fresh.tiers[:, :, 3].sum() > 0          # likes and comments
     two = compose_config("experiment=teaser_launch", *small[:2])
     assert InfluenceModel(quiet, world=world, state=InfluenceModel(two).state).state.hot.shape[0] == 1
+
+
+def test_what_models_of_one_world_share_is_keyed_on_every_setting_it_depends_on():
+    """Models of one world share the arrays derived from it (`cache`): a model whose target,
+    fees, scale or messages differ from the one before gets its own, as a fresh model does."""
+    base = ("population.consumers=400", "population.bloggers=8", "run.hours=24")
+    first = compose_config(*base)
+    shared = InfluenceModel(first)
+    world, cache = (shared.population, shared.network), shared.cache
+    for change in (["target.segments=[1]"], ["campaign.seed_fee_fixed.blogger=999"],
+                   ["campaign.seed_fee_per_follower.consumer=0.5"], ["population.scale=7"],
+                   ["experiment=teaser_launch"]):
+        cfg = compose_config(*base, *change)
+        reused, fresh = InfluenceModel(cfg, world=world, cache=cache), InfluenceModel(cfg, world=world)
+        for name in ("relevance", "useful", "consumers", "people", "followers", "tier", "seed_costs", "credibility"):
+            np.testing.assert_array_equal(getattr(reused, name), getattr(fresh, name), err_msg=f"{change}: {name}")
+        assert any(not np.array_equal(getattr(reused, name), getattr(shared, name))
+                   for name in ("relevance", "useful", "people", "seed_costs")), change
