@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .formats import counted  # noqa: E402
-from .intervals import interval_curve  # noqa: E402
+from .intervals import NO_INTERVALS, interval_curve  # noqa: E402
 from .kinds import KINDS  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -144,19 +144,21 @@ def strategy_bars(table: pd.DataFrame, source: str, budget: float):
     spent = t["spent_mean"].to_numpy(dtype=float) if "spent_mean" in t else np.full(len(t), np.nan)
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(1, len(panels), figsize=(24, 7), dpi=100)
-        y = np.arange(len(t))
+        y, intervals = np.arange(len(t)), False
         for ax, (metric, title, unit, fmt) in zip(axes, panels):
             mean, low, high = (t[f"{metric}_{part}"].to_numpy(dtype=float)
                                for part in ("mean", "ci95_low", "ci95_high"))
             unpaid = (spent == 0) & (metric != "useful_reach")          # every panel but the first is per euro
             mean, low, high = (np.where(unpaid, np.nan, v) for v in (mean, low, high))
             ax.barh(y, np.nan_to_num(mean), color=[plan_colour(k) for k in range(len(t))], alpha=0.85)
-            err = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
-            ax.errorbar(np.nan_to_num(mean), y, xerr=err, fmt="none", ecolor="black", capsize=4, lw=1.5)
+            whisker = np.isfinite(low) & np.isfinite(high)                 # none for one replicate
+            err = np.vstack([mean - low, high - mean])[:, whisker]
+            ax.errorbar(mean[whisker], y[whisker], xerr=err, fmt="none", ecolor="black", capsize=4, lw=1.5)
+            intervals |= whisker.any()
             for yi, m, h, u in zip(y, mean, high, unpaid):
                 ax.text(0 if np.isnan(m) else np.nanmax([m, h]), yi, _bar_label(m, fmt, u),
                         va="center", fontsize=12)
-            ax.set_xlim(0, 1.25 * np.nanmax(np.append(high, 1e-9)))
+            ax.set_xlim(0, 1.25 * np.nanmax(np.concatenate([high, mean, [1e-9]])))     # high is NaN: one replicate
             ax.xaxis.set_major_formatter(axis_number)
             ax.set_yticks(y, list(t.scenario))
             ax.invert_yaxis()
@@ -168,7 +170,8 @@ def strategy_bars(table: pd.DataFrame, source: str, budget: float):
                 ax.set_yticklabels([])
         money = (f"at the same budget (EUR {budget:,.0f})" if budget is not None and np.isfinite(budget)
                  else "averaged over the sweep's budgets and other parameters")
-        fig.suptitle(f"Plans {money}: bars = mean, whiskers = 95% interval", fontsize=19)
+        what = "whiskers = 95% interval" if intervals else NO_INTERVALS
+        fig.suptitle(f"Plans {money}: bars = mean, {what}", fontsize=19)
     return _finish(fig, source), drawn
 
 

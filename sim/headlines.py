@@ -14,10 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .formats import counted
-from .intervals import t975
+from .intervals import NO_INTERVAL, NO_INTERVALS, t975
 
-NO_INTERVAL = "one replicate: too few for an interval"     # said instead of an interval from a value to itself
-NO_INTERVALS = "one replicate: too few for intervals"
 NOT_CHOICES = ("run.seed", "run.replicates")      # other worlds and more draws: averaged over, never won
 BUDGET = "campaign.budget"                        # reported as returns per extra euro, never won
 

@@ -154,12 +154,17 @@ def message_metrics(result: RunResult, message: int | None = None) -> dict:
 MAIN_CURVES = {"reach": "reach", "useful_reach": "useful_reach", "adopters": "adopted", "relayers": "relayed"}
 
 
+def _or_none(values: np.ndarray) -> list:
+    """JSON values: NaN (no interval, one replicate) as null."""
+    return [None if np.isnan(v) else v for v in values.tolist()]
+
+
 def hourly_curves(result: RunResult, message: int | None = None) -> dict:
     """Mean and 95% interval per hour of the main cumulative curves (drawn in diffusion.png)."""
     curves = {"hour": list(range(result.hours))}
     for label, name in MAIN_CURVES.items():
         mean, low, high = interval_curve(result.curve(name, message))
-        curves[label] = {"mean": mean.tolist(), "ci95_low": low.tolist(), "ci95_high": high.tolist()}
+        curves[label] = {"mean": mean.tolist(), "ci95_low": _or_none(low), "ci95_high": _or_none(high)}
     return curves
 
 

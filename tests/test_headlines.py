@@ -1,6 +1,7 @@
 """Honest headlines on constructed data: a winner is named only when the paired 95% interval
 excludes no difference (as printed); seeds, replicates and budgets are never winners. The
 expected intervals are derived here with numpy and scipy, not through sim.report."""
+import json
 import math
 import zlib
 
@@ -252,3 +253,17 @@ def test_a_one_replicate_comparison_lists_means_without_intervals(tmp_path):
     lines = run_scenario(cfg, tmp_path)["headline"].splitlines()
     assert lines[0] == "scenarios by useful reach:" and len(lines) == 1 + len(cfg.comparison)
     assert all(": useful reach " in line and "[" not in line and ", spent " in line for line in lines[1:])
+    # the files and the strategy figure: no interval from a value to itself either
+    table = pd.read_csv(tmp_path / "comparison.csv")
+    bounds = [c for c in table.columns if c.endswith(("_ci95_low", "_ci95_high"))]
+    assert len(bounds) > 20 and table[bounds].isna().all().all() and table["useful_reach_mean"].notna().all()
+    one = json.loads((tmp_path / "mass" / "summary.json").read_text())
+    assert one["metrics"]["useful_reach"]["ci95"] == [None, None] and one["metrics"]["useful_reach"]["mean"] > 0
+    assert set(one["hourly"]["useful_reach"]["ci95_high"]) == {None}
+    from sim.jobs import write_done
+    from sim.report import build_report
+    write_done(tmp_path, [], [], 0.0)
+    rep, _ = build_report(tmp_path, partial=False)
+    figure = next(fig for name, _, _, fig in rep.figures if name == "strategies")
+    assert "one replicate: too few for intervals" in figure._suptitle.get_text()
+    assert figure.get_size_inches()[0] < 40                   # the bars' labels fit (no axis sized on NaN bounds)
