@@ -253,16 +253,17 @@ def abc_model(cfg: Config, world, priors: list[Prior], ends: list[int], metrics)
 
     from .model import InfluenceModel
     from .results import simulate
-    calls, cache, retuned, spare = itertools.count(), {}, Retuned(cfg), [None]
+    calls, cache, retuned, spare = itertools.count(), {}, Retuned(cfg), None
 
     def model(particle):
+        nonlocal spare
         c = retuned({p.name: float(particle[p.label]) for p in priors})
         c.run.replicates, c.run.seed = 1, cfg.run.seed * 1_000_003 + next(calls)
-        m = InfluenceModel(c, world=world, cache=cache, state=spare[0])
+        m = InfluenceModel(c, world=world, cache=cache, state=spare)
         try:
             result = simulate(c, model=m, progress=lambda line: None, attribution=False)
         finally:
-            spare[0] = m.state              # the next particle's model reuses the state arrays
+            spare = m.state                 # the next particle's model reuses the state arrays
             m.release()
         return simulated_totals(result, ends, metrics)
     return model

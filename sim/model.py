@@ -57,9 +57,8 @@ class InfluenceModel(mesa.Model):
         assert [m.name for m in self.messages] == message_names(cfg)
         self.rules = rules_from_config(cfg.diffusion, self.messages, cfg.network.contact_rate,
                                        market.people_per_kind(cfg.population.scale))
-        self.relevance = self._cached(("relevance of", tuple(tuple(m.topics) for m in self.messages)), lambda: np.stack(
-            [self._cached(("relevance", tuple(m.topics)), lambda m=m: m.relevance(pop.interests))
-             for m in self.messages]))
+        self.relevance = self._cached(("relevance", tuple(tuple(m.topics) for m in self.messages)),
+                                      lambda: np.stack([m.relevance(pop.interests) for m in self.messages]))
         for k, seg in enumerate(cfg.target.segments):
             if seg >= pop.n_segments:
                 raise ConfigError(f"target.segments[{k}]",
@@ -199,7 +198,7 @@ class InfluenceModel(mesa.Model):
         plus the attention window (posts made in the last hour are routed that far ahead)."""
         pop, net = self.population, self.network
         length = hours + self.rules.attention_window + 2
-        share = self._cached(("online share", self.start, length, *(p.tobytes() for p in pop.profiles)),
+        share = self._cached(("online share", self.start, length),
                              lambda: calendar.hourly_share(self.start, *pop.profiles, length))
         self.world = K.World(net.indptr, net.indices, pop.kind, pop.activity, self.credibility, share, self.consumers,
                              per_kind("fully_promotional", np.bool_))

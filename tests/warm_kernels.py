@@ -1,6 +1,6 @@
 """Compile numba's kernels into its on-disk cache before the test workers start (conftest).
 
-Two halves, run in two processes at once (23 s instead of 29 s for a run of the small world
+Two halves, run in two processes at once (19 s here, against 29 s for a run of the small world
 beside the influence ranking, which both built the world):
   python -m tests.warm_kernels model   # the model's hour, the default plan's actions and the run's
                                        # metrics, on a hand-built world (no world generator)
